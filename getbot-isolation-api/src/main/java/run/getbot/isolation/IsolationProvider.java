@@ -37,6 +37,22 @@ public interface IsolationProvider extends AutoCloseable {
    */
   Change ensurePool(PoolSpec pool);
 
+  /**
+   * Deletes the bridge.
+   *
+   * @return true if it was deleted, false if there was none
+   * @throws ConflictException if a container is still attached to it
+   */
+  boolean deleteBridge(String name);
+
+  /**
+   * Deletes the storage pool; its directory is left behind, empty.
+   *
+   * @return true if it was deleted, false if there was none
+   * @throws ConflictException if a container still has its root disk in it
+   */
+  boolean deletePool(String name);
+
   /** Same as {@link #provision(OrgSpec, ProgressListener)} without progress events. */
   default OrgContainer provision(OrgSpec spec) {
     return provision(spec, ProgressListener.NONE);
