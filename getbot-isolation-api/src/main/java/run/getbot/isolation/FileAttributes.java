@@ -18,7 +18,8 @@ public record FileAttributes(int uid, int gid, int mode) {
   public FileAttributes {
     check(uid >= 0, "uid must not be negative, got " + uid);
     check(gid >= 0, "gid must not be negative, got " + gid);
-    check(mode >= 0 && mode <= 07777, "mode must be between 0 and 07777, got 0" + Integer.toOctalString(mode));
+    check(mode >= 0 && mode <= 07777, "mode must be between 0 and 07777, got "
+        + (mode < 0 ? "-0" + Integer.toOctalString(-mode) : "0" + Integer.toOctalString(mode)));
   }
 
   /** Owned by {@code uid:gid} with {@code mode}. */

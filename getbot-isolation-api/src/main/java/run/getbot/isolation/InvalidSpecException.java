@@ -7,4 +7,9 @@ public final class InvalidSpecException extends IsolationException {
   public InvalidSpecException(String message) {
     super(message, null);
   }
+
+  /** Creates the exception with a message and the error it wraps. */
+  public InvalidSpecException(String message, Throwable cause) {
+    super(message, cause);
+  }
 }

@@ -37,8 +37,10 @@ public final class Checks {
   public static String noControl(String value, String what) {
     Objects.requireNonNull(value, what);
     int at = firstControl(value);
-    check(at < 0, what + " contains a control character (U+" + String.format("%04X", (int) value.charAt(Math.max(at, 0)))
-        + ") at index " + at);
+    if (at >= 0) { // message built only here: value.charAt(at) would fail on an empty, valid value
+      throw new InvalidSpecException(what + " contains a control character (U+"
+          + String.format("%04X", (int) value.charAt(at)) + ") at index " + at);
+    }
     return value;
   }
 
