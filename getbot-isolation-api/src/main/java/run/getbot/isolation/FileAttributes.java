@@ -27,9 +27,12 @@ public record FileAttributes(int uid, int gid, int mode) {
     return new FileAttributes(uid, gid, mode);
   }
 
-  /** The mode in octal with a leading zero, e.g. {@code 0640}. */
+  /**
+   * The mode in octal with a leading zero, e.g. {@code 0640} or {@code 04755}: Incus reads the mode header with base
+   * detection, so without the zero {@code 4755} would be taken as decimal.
+   */
   public String modeOctal() {
-    return String.format("%04o", mode);
+    return String.format("0%03o", mode);
   }
 
   @Override

@@ -16,13 +16,8 @@ public record Upstream(String host, int port) {
   /** Validates host and port. */
   public Upstream {
     Objects.requireNonNull(host, "host");
-    check(Ipv4Address.isValid(host) || Hosts.isHostName(host),
-        "upstream host " + quote(host) + " must be an IPv4 address or a lower-case host name");
-    // A name ending in a numeric label (010.199.0.100, 999.1.1.1, 123) is no host name (RFC 1123 2.1) but a bad
-    // address, which a resolver might read as octal or shorthand: only a strictly valid IPv4 address may look numeric.
-    String lastLabel = host.substring(host.lastIndexOf('.') + 1);
-    check(Ipv4Address.isValid(host) || !lastLabel.chars().allMatch(c -> c >= '0' && c <= '9'),
-        "upstream host " + quote(host) + " is not a valid IPv4 address (four numbers 0-255, no leading zeros)");
+    check(Ipv4Address.isValid(host) || Hosts.isHostName(host), "upstream host " + quote(host)
+        + " must be an IPv4 address or a lower-case host name (an address is four numbers 0-255, no leading zeros)");
     check(port >= 1 && port <= 65535, "upstream port must be between 1 and 65535, got " + port);
   }
 
