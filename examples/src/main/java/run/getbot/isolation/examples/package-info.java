@@ -1,0 +1,2 @@
+/** Runnable programs showing the SDK's whole lifecycle. */
+package run.getbot.isolation.examples;
