@@ -62,12 +62,12 @@ public interface IsolationProvider extends AutoCloseable {
    * Creates the org's container and starts it, or converges an existing one: limits, flags and labels are updated in
    * place and a stopped container is started. It is never recreated, and keeps its address. A new container gets the
    * lowest free address of the bridge from {@link BridgeSpec#firstOrgAddress()} upwards, unique even under concurrent
-   * callers.
+   * callers. A new container reports the progress steps {@code create} and {@code start}.
    *
    * @return the container, running
    * @throws NotFoundException if the spec's bridge, pool or image does not exist
-   * @throws ConflictException if the org exists on another bridge or pool, an unmanaged instance has its name, or the
-   *     bridge has no free address left
+   * @throws ConflictException if the spec's bridge or pool exists with other settings, the org exists on another
+   *     bridge or pool, an unmanaged instance has its name, or the bridge has no free address left
    */
   OrgContainer provision(OrgSpec spec, ProgressListener progress);
 
@@ -119,7 +119,8 @@ public interface IsolationProvider extends AutoCloseable {
    * when the file is created; overwriting an existing file keeps its owner and mode, as Incus does.
    *
    * @param path absolute path, see {@link ContainerPath#check}
-   * @throws NotFoundException if the org has no container
+   * @throws NotFoundException if the org has no container or the parent directory does not exist
+   * @throws ConflictException if the path is a directory or a parent is a file
    */
   void pushFile(OrgName org, String path, byte[] content, FileAttributes attributes);
 
@@ -127,6 +128,7 @@ public interface IsolationProvider extends AutoCloseable {
    * Reads a file from the container (running or stopped).
    *
    * @throws NotFoundException if the org has no container or the file does not exist
+   * @throws ConflictException if the path is a directory
    */
   FileContent pullFile(OrgName org, String path);
 
