@@ -797,6 +797,18 @@ public abstract class IsolationProviderContract {
   }
 
   @Test
+  void pullOfADirectoryIsAConflict() {
+    OrgName org = provisionNew().name();
+    assertThrows(ConflictException.class, () -> provider.pullFile(org, "/tmp"));
+  }
+
+  @Test
+  void pushOntoADirectoryIsAConflict() {
+    OrgName org = provisionNew().name();
+    assertThrows(ConflictException.class, () -> provider.pushFile(org, "/tmp", utf8("x"), FileAttributes.DEFAULT));
+  }
+
+  @Test
   void filesWorkWhileStopped() {
     OrgName org = provisionNew().name();
     provider.stop(org);
