@@ -75,7 +75,7 @@ final class Backends implements AutoCloseable {
       caddy = "in-memory ingress";
     } else {
       CaddyIngress caddyIngress = CaddyIngress.builder().adminAddress(settings.caddyAdmin()).tls(tlsMode(settings))
-          .listen(settings.listen()).httpRedirects(false).build();
+          .listen(settings.listen()).httpRedirects(false).stripPathPrefix(true).build();
       try {
         caddyIngress.routes();
         ingress = caddyIngress;
