@@ -37,7 +37,7 @@ if file_desc="$(command -v file >/dev/null && file -b "$BUSYBOX_BIN")"; then
 fi
 
 busybox_version="$(dpkg-query -W -f='${Version}' busybox-static 2>/dev/null || true)"
-[ -n "$busybox_version" ] || busybox_version="$("$BUSYBOX_BIN" 2>&1 | head -n1 || true)"
+[ -n "$busybox_version" ] || busybox_version="$({ "$BUSYBOX_BIN" 2>&1 || true; } | sed -n 1p)"
 script_path="${BASH_SOURCE[0]}"
 key="$( { cat "$script_path"; echo "busybox=$busybox_version"; sha256sum <"$BUSYBOX_BIN"; \
           sha256sum <"$UDHCPC_SCRIPT_SRC"; uname -m; } | sha256sum | cut -d' ' -f1)"
@@ -59,7 +59,8 @@ case "$(uname -m)" in
 esac
 # Fixed timestamp: the busybox binary's mtime comes from the .deb, so it is stable per package version.
 epoch="${SOURCE_DATE_EPOCH:-$(stat -c %Y "$BUSYBOX_BIN")}"
-bb_upstream="$("$BUSYBOX_BIN" 2>&1 | head -n1 | sed -n 's/^BusyBox v\([^ ]*\).*/\1/p')"
+# sed reads all of busybox's help text: with `head` the writer could die of SIGPIPE and fail the pipeline.
+bb_upstream="$({ "$BUSYBOX_BIN" 2>&1 || true; } | sed -n '1s/^BusyBox v\([^ ]*\).*/\1/p')"
 [ -n "$bb_upstream" ] || bb_upstream=unknown
 
 # --- rootfs layout -------------------------------------------------------------------------------

@@ -45,7 +45,7 @@ import run.getbot.isolation.caddy.internal.Json;
  * <p>The binary is {@code $GETBOT_CADDY_BIN} or {@code caddy} on the {@code PATH}. When there is none the tests are
  * skipped, unless {@code GETBOT_REQUIRE_REAL=1}: then they fail.
  */
-final class CaddyProcess implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
+public final class CaddyProcess implements BeforeAllCallback, AfterAllCallback, BeforeEachCallback {
 
   private static final MediaType JSON = MediaType.get("application/json");
 
@@ -65,7 +65,7 @@ final class CaddyProcess implements BeforeAllCallback, AfterAllCallback, BeforeE
   }
 
   /** Admin API on a loopback TCP port. */
-  static CaddyProcess tcp() {
+  public static CaddyProcess tcp() {
     return new CaddyProcess(false);
   }
 
@@ -159,7 +159,7 @@ final class CaddyProcess implements BeforeAllCallback, AfterAllCallback, BeforeE
   }
 
   /** Starts {@code caddy run} with {@code args} and waits for the admin API. */
-  void start(List<String> args) throws IOException, InterruptedException {
+  public void start(List<String> args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of(binary.toString(), "run"));
     command.addAll(args);
     ProcessBuilder pb = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true)
@@ -200,7 +200,7 @@ final class CaddyProcess implements BeforeAllCallback, AfterAllCallback, BeforeE
   }
 
   /** {@code POST /stop}, then makes sure the process is gone. */
-  void stop() throws InterruptedException {
+  public void stop() throws InterruptedException {
     if (process == null) {
       return;
     }
@@ -257,12 +257,12 @@ final class CaddyProcess implements BeforeAllCallback, AfterAllCallback, BeforeE
   }
 
   /** A builder for the ingress under test, pointed at this Caddy's admin API. */
-  CaddyIngress.Builder ingress() {
+  public CaddyIngress.Builder ingress() {
     CaddyIngress.Builder builder = CaddyIngress.builder();
     return unixSocket ? builder.adminSocket(socket) : builder.adminAddress(adminUrl());
   }
 
-  String adminUrl() {
+  public String adminUrl() {
     return "http://127.0.0.1:" + adminPort;
   }
 
@@ -270,7 +270,7 @@ final class CaddyProcess implements BeforeAllCallback, AfterAllCallback, BeforeE
     return socket;
   }
 
-  int httpPort() {
+  public int httpPort() {
     return httpPort;
   }
 
@@ -282,11 +282,11 @@ final class CaddyProcess implements BeforeAllCallback, AfterAllCallback, BeforeE
     return boot.deepCopy();
   }
 
-  Path dir() {
+  public Path dir() {
     return dir;
   }
 
-  String log() {
+  public String log() {
     try {
       List<String> lines = Files.readAllLines(dir.resolve("caddy.log"));
       return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
@@ -296,7 +296,7 @@ final class CaddyProcess implements BeforeAllCallback, AfterAllCallback, BeforeE
   }
 
   /** A free TCP port on 127.0.0.1. */
-  static int freePort() throws IOException {
+  public static int freePort() throws IOException {
     try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
       return s.getLocalPort();
     }

@@ -26,7 +26,7 @@ import run.getbot.isolation.incus.internal.Json;
  * The real Incus daemon the ITs use: where it is, whether it answers, the test image (imported once per JVM through
  * the SDK's own import), unique bridge and pool names, and the removal of leftovers of earlier runs.
  */
-final class RealIncus {
+public final class RealIncus {
 
   /** Alias the test image gets. */
   static final String IMAGE_ALIAS = "getbot-test-busybox";
@@ -46,7 +46,7 @@ final class RealIncus {
   private RealIncus() {}
 
   /** {@code GETBOT_INCUS_SOCKET}, else {@code INCUS_SOCKET}, else the default path. */
-  static Path socket() {
+  public static Path socket() {
     for (String var : List.of("GETBOT_INCUS_SOCKET", "INCUS_SOCKET")) {
       String v = System.getenv(var);
       if (v != null && !v.isBlank()) {
@@ -57,7 +57,7 @@ final class RealIncus {
   }
 
   /** True when {@code GETBOT_REQUIRE_REAL=1}: a missing daemon or image fails instead of skipping. */
-  static boolean requireReal() {
+  public static boolean requireReal() {
     return "1".equals(System.getenv("GETBOT_REQUIRE_REAL"));
   }
 
@@ -81,7 +81,7 @@ final class RealIncus {
   }
 
   /** A provider on the tests' socket with short timeouts. */
-  static IncusIsolationProvider provider() {
+  public static IncusIsolationProvider provider() {
     return IncusIsolationProvider.builder().socket(socket()).stopGracePeriod(Duration.ofSeconds(10))
         .operationTimeout(Duration.ofMinutes(2)).execTimeout(Duration.ofMinutes(1)).build();
   }
@@ -90,7 +90,7 @@ final class RealIncus {
    * The busybox test image, imported through {@link IncusIsolationProvider#importImage} from
    * {@code GETBOT_TEST_IMAGE}, or built with {@code scripts/build-test-image.sh} when that is unset.
    */
-  static synchronized ImageRef image() {
+  public static synchronized ImageRef image() {
     if (image == null) {
       Path tarball = testImageFile();
       try (IncusIsolationProvider p = provider()) {
@@ -107,7 +107,7 @@ final class RealIncus {
   }
 
   /** The unified test image tarball. */
-  static synchronized Path testImageFile() {
+  public static synchronized Path testImageFile() {
     String env = System.getenv("GETBOT_TEST_IMAGE");
     if (env != null && !env.isBlank()) {
       return Path.of(env);
@@ -152,7 +152,7 @@ final class RealIncus {
   // ------------------------------------------------------------------------------------------- names, cleanup
 
   /** A fresh bridge name: {@code gbt-} + creation minute (base 36) + 3 random characters; at most 15 characters. */
-  static String uniqueName() {
+  public static String uniqueName() {
     long minutes = System.currentTimeMillis() / 60_000;
     String stamp = Long.toString(minutes, 36);
     StringBuilder sb = new StringBuilder(PREFIX).append(stamp);
@@ -163,7 +163,7 @@ final class RealIncus {
   }
 
   /** A bridge with a unique name on a 10.198.X.0/24 subnet no other network uses. */
-  static BridgeSpec freshBridge() {
+  public static BridgeSpec freshBridge() {
     cleanLeftovers();
     List<long[]> taken = new ArrayList<>(); // [first, last] address of every network's IPv4 subnet
     try (IncusTransport t = IncusTransport.unixSocket(socket(), "default")) {
@@ -193,7 +193,7 @@ final class RealIncus {
   }
 
   /** A pool named like {@code bridge}, at Incus' default place. */
-  static PoolSpec freshPool(BridgeSpec bridge) {
+  public static PoolSpec freshPool(BridgeSpec bridge) {
     return PoolSpec.dir(bridge.name());
   }
 
@@ -236,7 +236,7 @@ final class RealIncus {
   }
 
   /** Skips (or, with {@code GETBOT_REQUIRE_REAL=1}, fails) tests when no daemon answers. */
-  static final class Condition implements ExecutionCondition {
+  public static final class Condition implements ExecutionCondition {
     @Override
     public ConditionEvaluationResult evaluateExecutionCondition(ExtensionContext context) {
       Optional<String> why = unavailable();
