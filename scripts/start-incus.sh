@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Makes sure an Incus daemon answers on /var/lib/incus/unix.socket. Idempotent, no systemd needed.
 #
-#   scripts/start-incus.sh
+#   scripts/start-incus.sh           start it if needed
+#   scripts/start-incus.sh --check   only tell: exit 0 if it answers, 1 if not
 #
 # - If the socket already answers: prints the server version and exits 0 (nothing else is touched).
 # - Otherwise (root only): prepares what incusd needs, starts `/usr/libexec/incus/incusd --group root`
@@ -41,6 +42,11 @@ answers() {
 version() {
   INCUS_SOCKET="$SOCKET" timeout 10 incus version 2>/dev/null | tr '\n' ' ' || true
 }
+
+if [ "${1:-}" = --check ]; then
+  answers
+  exit
+fi
 
 if answers; then
   say "incusd already answers on $SOCKET ($(version))"

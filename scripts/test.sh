@@ -32,15 +32,7 @@ if [ "$(id -u)" = 0 ]; then
   scripts/install-daemons.sh || problem "scripts/install-daemons.sh failed"
   scripts/start-incus.sh || problem "scripts/start-incus.sh failed"
 fi
-incus_answers() {
-  [ -S "$GETBOT_INCUS_SOCKET" ] || return 1
-  if command -v curl >/dev/null 2>&1; then
-    timeout 10 curl -sf -o /dev/null --unix-socket "$GETBOT_INCUS_SOCKET" http://incus/1.0
-  else
-    INCUS_SOCKET="$GETBOT_INCUS_SOCKET" timeout 10 incus query /1.0 >/dev/null 2>&1
-  fi
-}
-if ! incus_answers 2>/dev/null; then
+if ! INCUS_SOCKET="$GETBOT_INCUS_SOCKET" scripts/start-incus.sh --check 2>/dev/null; then
   problem "no Incus daemon answers on $GETBOT_INCUS_SOCKET"
 fi
 command -v caddy >/dev/null 2>&1 || problem "caddy is not installed"
