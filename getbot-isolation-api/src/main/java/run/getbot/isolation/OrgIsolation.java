@@ -42,6 +42,8 @@ public final class OrgIsolation {
   private final PoolSpec pool;
   private final Duration addressTimeout;
   private final String scheme;
+  private final Duration dockerTimeout;
+  private final DockerWorkloads workloads;
   private final Map<OrgName, Object> locks = new ConcurrentHashMap<>();
 
   private OrgIsolation(Builder b) {
@@ -55,6 +57,8 @@ public final class OrgIsolation {
     this.pool = b.pool;
     this.addressTimeout = b.addressTimeout;
     this.scheme = b.scheme;
+    this.dockerTimeout = b.dockerTimeout;
+    this.workloads = new DockerWorkloads(b.provider);
   }
 
   /** A builder over {@code provider} and {@code ingress}, creating containers from {@code image}. */
@@ -74,8 +78,9 @@ public final class OrgIsolation {
 
   /**
    * Ensures bridge and pool, provisions the org's container (reusing it when the org exists: a second team only adds a
-   * route), waits for its IPv4 address, and routes {@code ORG.<baseDomain>/TEAM} to the team's port. Each step emits a
-   * progress event; a failure names the step.
+   * route), waits for its IPv4 address, runs the request's workload if it has one (Docker ready, images loaded,
+   * {@code compose up}, healthy; see {@link DockerWorkloads}), and routes {@code ORG.<baseDomain>/TEAM} to the team's
+   * port. Each step emits a progress event; a failure names the step.
    *
    * @throws ConflictException if the org was deployed for another email domain that derives the same name
    * @throws OperationFailedException if the container's address does not come up within the timeout
@@ -110,6 +115,11 @@ public final class OrgIsolation {
       OrgContainer container = step("container", () -> provider.provision(specOf(org, labels), progress));
       progress.onProgress(ProgressEvent.of("address", "waiting for " + org + " to bring up " + container.address()));
       OrgContainer up = step("address", () -> awaitIpv4(org));
+      request.workload().ifPresent(project -> step("workload", () -> {
+        workloads.awaitDocker(org, dockerTimeout, progress);
+        workloads.up(org, project, progress);
+        return project;
+      }));
       RouteSpec route = RouteSpec.forTeam(org, hostOf(org), request.team(), Upstream.of(up.address(), request.port()));
       progress.onProgress(ProgressEvent.of("route", "routing " + route.key() + " to " + route.upstream()));
       step("route", () -> {
@@ -146,6 +156,9 @@ public final class OrgIsolation {
       Optional<OrgContainer> container = provider.find(org);
       if (container.isEmpty()) {
         return routed;
+      }
+      if (container.get().isRunning() && container.get().flags().nesting()) {
+        workloads.down(org, team);
       }
       Map<String, String> labels = new TreeMap<>(container.get().labels());
       Map<String, Integer> teams = teamsOf(labels);
@@ -301,6 +314,7 @@ public final class OrgIsolation {
     private PoolSpec pool = PoolSpec.DEFAULT;
     private Duration addressTimeout = Duration.ofSeconds(60);
     private String scheme = "https";
+    private Duration dockerTimeout = Duration.ofSeconds(120);
 
     private Builder(IsolationProvider provider, Ingress ingress, ImageRef image) {
       this.provider = Objects.requireNonNull(provider, "provider");
@@ -342,6 +356,13 @@ public final class OrgIsolation {
     public Builder addressTimeout(Duration timeout) {
       check(!timeout.isNegative() && !timeout.isZero(), "address timeout must be positive");
       this.addressTimeout = timeout;
+      return this;
+    }
+
+    /** How long {@code deploy} waits for Docker inside a new container before starting a workload. Default 120 s. */
+    public Builder dockerTimeout(Duration timeout) {
+      check(!timeout.isNegative() && !timeout.isZero(), "Docker timeout must be positive");
+      this.dockerTimeout = timeout;
       return this;
     }
 
