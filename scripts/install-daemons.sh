@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
-# Installs the real daemons the integration tests use (Incus, dnsmasq, Caddy) and busybox-static
-# (for the test image). Idempotent: when everything is installed it only runs dpkg-query.
+# Installs the real daemons the integration tests use (Incus, dnsmasq, Caddy), busybox-static
+# (for the test image) and debootstrap (for the Docker-in-Incus image). Idempotent: when everything is installed it only runs dpkg-query.
 #
 #   scripts/install-daemons.sh
 #
 # Debian bookworm (root): adds bookworm-backports (deb822, /etc/apt/sources.list.d/bookworm-backports.sources)
 # and installs, with --no-install-recommends:
 #   -t bookworm-backports: incus-base incus-client dnsmasq-base
-#   bookworm:              caddy busybox-static
+#   bookworm:              caddy busybox-static debootstrap
 # Debian trixie or newer: everything comes from the release itself (incus is in main there).
 # Not root, or not Debian: prints what is missing and exits 0 (the tests then skip, or fail when
 # GETBOT_REQUIRE_REAL=1).
@@ -17,7 +17,7 @@ export PATH="/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin${PATH:
 export DEBIAN_FRONTEND=noninteractive
 
 BACKPORTS_PKGS=(incus-base incus-client dnsmasq-base)
-MAIN_PKGS=(caddy busybox-static)
+MAIN_PKGS=(caddy busybox-static debootstrap)
 BACKPORTS_FILE=/etc/apt/sources.list.d/bookworm-backports.sources
 
 say() { echo "install-daemons: $*" >&2; }
@@ -53,7 +53,7 @@ if [ -r /etc/os-release ]; then
   codename="$(. /etc/os-release && echo "${VERSION_CODENAME:-}")"
 fi
 if [ "$os_id" != debian ] || ! command -v apt-get >/dev/null 2>&1; then
-  say "not Debian (ID=${os_id:-unknown}); install these yourself: incus (daemon + client), dnsmasq, caddy, busybox (static)"
+  say "not Debian (ID=${os_id:-unknown}); install these yourself: incus (daemon + client), dnsmasq, caddy, busybox (static), debootstrap"
   exit 0
 fi
 if [ "$(id -u)" != 0 ]; then

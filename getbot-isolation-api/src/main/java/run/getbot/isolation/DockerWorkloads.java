@@ -40,23 +40,29 @@ public final class DockerWorkloads {
   }
 
   /**
-   * Waits until the Docker daemon inside the org's container answers.
+   * Waits until the Docker daemon inside the org's container answers. A failing probe, or an exec that the backend
+   * fails while the container is still booting, is tried again until the deadline.
    *
    * @throws OperationFailedException if it does not within {@code timeout}
    */
   public void awaitDocker(OrgName org, Duration timeout, ProgressListener progress) {
     progress.onProgress(ProgressEvent.of("docker", "waiting for Docker in " + org));
     long deadline = System.nanoTime() + timeout.toNanos();
-    ExecResult last;
+    String last = "";
     do {
-      last = provider.exec(org, ExecCommand.shell("docker info --format '{{.ServerVersion}}'"));
-      if (last.succeeded()) {
-        progress.onProgress(ProgressEvent.of("docker", "Docker " + last.stdout().strip() + " is ready in " + org));
-        return;
+      try {
+        ExecResult r = provider.exec(org, ExecCommand.shell("docker info --format '{{.ServerVersion}}'"));
+        if (r.succeeded()) {
+          progress.onProgress(ProgressEvent.of("docker", "Docker " + r.stdout().strip() + " is ready in " + org));
+          return;
+        }
+        last = r.stderr().strip();
+      } catch (OperationFailedException e) {
+        last = e.getMessage(); // exec itself may fail while a new container boots (Incus: "Failed to retrieve PID…")
       }
     } while (pause(deadline));
     throw new OperationFailedException("Docker did not become ready in org " + org + " within "
-        + timeout.toSeconds() + " s", last.stderr().strip());
+        + timeout.toSeconds() + " s", last);
   }
 
   /** Copies {@code image} into the org's container and loads it into its Docker; returns Docker's report. */

@@ -30,6 +30,7 @@ class DockerWorkloadsTest {
   private String composeUpStderr = "";
   private int composeUpExit = 0;
   private String health = "/getbot-marketing_agent_1 healthy";
+  private int execFailures = 0;
   private final InMemoryIsolationProvider provider = InMemoryIsolationProvider.builder().execHandler(this::docker)
       .build();
   private final DockerWorkloads workloads = new DockerWorkloads(provider);
@@ -39,6 +40,10 @@ class DockerWorkloadsTest {
     String script = ctx.command().argv().get(ctx.command().argv().size() - 1);
     scripts.add(script);
     if (script.startsWith("docker info")) {
+      if (execFailures-- > 0) {
+        throw new OperationFailedException("running /bin/sh in acme", "Failed to retrieve PID of executing child "
+            + "process");
+      }
       return new ExecResult(0, "20.10.24\n", "");
     } else if (script.startsWith("mkdir -p /srv/getbot/marketing")) {
       return ExecHandler.miniShell().run(shell(ctx, script.replaceAll(" && chown .*", "")));
@@ -136,6 +141,27 @@ class DockerWorkloadsTest {
         + "agent/busybox:1;"));
     assertThat(provider.exec(ACME, ExecCommand.shell("test -e /srv/getbot/.images/busybox_rootfs.tar")).exitCode())
         .isEqualTo(1);
+  }
+
+  @Test
+  void awaitDockerProbesAgainWhenExecItselfFailsWhileTheContainerBoots() {
+    execFailures = 1;
+    List<String> messages = new ArrayList<>();
+
+    workloads.awaitDocker(ACME, Duration.ofSeconds(10), e -> messages.add(e.message()));
+
+    assertThat(messages).last().isEqualTo("Docker 20.10.24 is ready in acme");
+    assertThat(scripts).filteredOn(s -> s.startsWith("docker info")).hasSize(2);
+  }
+
+  @Test
+  void awaitDockerGivesUpAtTheDeadlineQuotingTheLastFailure() {
+    execFailures = Integer.MAX_VALUE;
+
+    assertThatExceptionOfType(OperationFailedException.class)
+        .isThrownBy(() -> workloads.awaitDocker(ACME, Duration.ofMillis(1), ProgressListener.NONE))
+        .withMessageContaining("Docker did not become ready in org acme within 0 s")
+        .satisfies(e -> assertThat(e.backendMessage()).contains("Failed to retrieve PID of executing child process"));
   }
 
   @Test

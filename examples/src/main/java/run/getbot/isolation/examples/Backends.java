@@ -15,6 +15,7 @@ import run.getbot.isolation.IsolationException;
 import run.getbot.isolation.IsolationProvider;
 import run.getbot.isolation.OperationFailedException;
 import run.getbot.isolation.OrgIsolation;
+import run.getbot.isolation.ProviderUnavailableException;
 import run.getbot.isolation.RouteSpec;
 import run.getbot.isolation.caddy.CaddyIngress;
 import run.getbot.isolation.caddy.TlsMode;
@@ -98,6 +99,24 @@ final class Backends implements AutoCloseable {
       return TlsMode.off();
     }
     return settings.tls().equals("internal") ? TlsMode.internal() : TlsMode.acme(settings.tls().substring(5));
+  }
+
+  /**
+   * Fails unless org containers can run Docker here: a real Incus (the in-memory provider runs no Docker) and the
+   * Docker image's tarball, which {@link #detect} imported.
+   *
+   * @throws ProviderUnavailableException naming what is missing and how to get it
+   */
+  void requireDocker(String command) {
+    if (provider instanceof InMemoryIsolationProvider) {
+      throw new ProviderUnavailableException(command + " runs Docker inside a real Incus container; the in-memory "
+          + "provider has none (start Incus with scripts/start-incus.sh, or set INCUS_SOCKET)");
+    }
+    if (!Files.isRegularFile(settings.imageTarball())) {
+      throw new ProviderUnavailableException(command + " needs the Docker image, and there is none at "
+          + settings.imageTarball() + ": build it with scripts/build-docker-image.sh (as root) or set "
+          + "GETBOT_DOCKER_IMAGE");
+    }
   }
 
   /** One line saying which backends are in use. */

@@ -35,7 +35,9 @@ public final class GetbotIsolation {
       "usage: getbot-isolation [options] COMMAND",
       "",
       "commands:",
-      "  demo                                  the whole lifecycle for alice@acme.com, team marketing",
+      "  demo [--docker]                       the whole lifecycle for alice@acme.com, team marketing; with",
+      "                                        --docker the agent is a Compose project in the org's Docker",
+      "                                        (needs real Incus and the image of scripts/build-docker-image.sh)",
       "  deploy EMAIL --team TEAM --port PORT  give the org of EMAIL's TEAM an agent on PORT and route to it",
       "  list                                  the org containers, as `incus list` shows them",
       "  delete ORG                            remove the org's routes and its container",
@@ -48,8 +50,10 @@ public final class GetbotIsolation {
       "  --base-domain D      org hosts are ORG.D (default getbot.run)",
       "  --image ALIAS        image of new org containers (default getbot-busybox)",
       "",
-      "environment: INCUS_SOCKET, GETBOT_CADDY_ADMIN (default http://127.0.0.1:2019), GETBOT_TEST_IMAGE",
-      "exit status: 0 ok, 1 backend failure, 64 usage, 65 invalid input, 66 not found, 69 backend unreachable");
+      "environment: INCUS_SOCKET, GETBOT_CADDY_ADMIN (default http://127.0.0.1:2019), GETBOT_TEST_IMAGE,",
+      "  GETBOT_DOCKER_IMAGE (default $GETBOT_CACHE/getbot-docker.tar.gz), GETBOT_CACHE (/var/cache/getbot-isolation)",
+      "exit status: 0 ok, 1 backend failure, 64 usage, 65 invalid input, 66 not found, 69 backend unreachable",
+      "  (or, for demo --docker, no real Incus or no Docker image)");
 
   private GetbotIsolation() {}
 
@@ -64,6 +68,7 @@ public final class GetbotIsolation {
     List<String> words = new ArrayList<>();
     String team = null;
     Integer port = null;
+    boolean docker = false;
     try {
       for (int i = 0; i < args.length; i++) {
         String arg = args[i];
@@ -75,6 +80,7 @@ public final class GetbotIsolation {
           case "--image" -> settings = settings.withImageAlias(value(args, ++i, arg));
           case "--team" -> team = value(args, ++i, arg);
           case "--port" -> port = port(value(args, ++i, arg));
+          case "--docker" -> docker = true;
           case "-h", "--help" -> {
             out.println(USAGE_TEXT);
             return OK;
@@ -90,8 +96,8 @@ public final class GetbotIsolation {
       if (words.isEmpty()) {
         throw new UsageException("no command given");
       }
-      Command command = Command.parse(words, team, port);
-      try (Backends backends = Backends.detect(settings)) {
+      Command command = Command.parse(words, team, port, docker);
+      try (Backends backends = Backends.detect(docker ? settings.forDocker() : settings)) {
         out.println(backends.description());
         command.run(backends, out);
       }
@@ -139,11 +145,15 @@ public final class GetbotIsolation {
   private interface Command {
     void run(Backends backends, PrintStream out);
 
-    static Command parse(List<String> words, String team, Integer port) {
+    static Command parse(List<String> words, String team, Integer port, boolean docker) {
       String name = words.get(0);
       List<String> operands = words.subList(1, words.size());
       Command command = switch (name) {
-        case "demo" -> (b, out) -> new Demo(b, out).run("alice@acme.com", "marketing", 8080);
+        case "demo" -> {
+          expect(operands, 0, "demo [--docker]");
+          yield docker ? (b, out) -> new Demo(b, out).runDocker("alice@acme.com", "marketing", 8080)
+              : (b, out) -> new Demo(b, out).run("alice@acme.com", "marketing", 8080);
+        }
         case "deploy" -> {
           expect(operands, 1, "deploy EMAIL --team TEAM --port PORT");
           if (team == null || port == null) {
@@ -182,6 +192,9 @@ public final class GetbotIsolation {
       };
       if (!name.equals("deploy") && (team != null || port != null)) {
         throw new UsageException("--team and --port belong to deploy");
+      }
+      if (!name.equals("demo") && docker) {
+        throw new UsageException("--docker belongs to demo");
       }
       return command;
     }

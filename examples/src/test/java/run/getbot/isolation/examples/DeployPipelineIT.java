@@ -89,17 +89,17 @@ class DeployPipelineIT {
     caddy.close();
   }
 
-  /** GET through Caddy's loopback listener with {@code Host: ORG.getbot.test}. */
-  private Response get(String path) throws IOException {
-    OkHttpClient http = new OkHttpClient.Builder()
-        .dns(host -> List.of(InetAddress.getByAddress(host, new byte[] {127, 0, 0, 1})))
-        .callTimeout(Duration.ofSeconds(10)).build();
-    return http.newCall(new Request.Builder()
-        .url("http://" + isolation.hostOf(org) + ":" + listenPort + path).build()).execute();
+  private String page(String path) throws IOException {
+    return page(isolation.hostOf(org), listenPort, path);
   }
 
-  private String page(String path) throws IOException {
-    try (Response r = get(path)) {
+  /** GET {@code http://HOST:PORT/PATH} from Caddy's loopback listener (every host resolves to 127.0.0.1). */
+  static String page(String host, int port, String path) throws IOException {
+    OkHttpClient http = new OkHttpClient.Builder()
+        .dns(name -> List.of(InetAddress.getByAddress(name, new byte[] {127, 0, 0, 1})))
+        .callTimeout(Duration.ofSeconds(10)).build();
+    try (Response r = http.newCall(new Request.Builder().url("http://" + host + ":" + port + path).build())
+        .execute()) {
       return r.code() + " " + r.body().string().strip();
     }
   }

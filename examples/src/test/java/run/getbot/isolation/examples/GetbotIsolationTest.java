@@ -49,6 +49,23 @@ class GetbotIsolationTest {
   }
 
   @Test
+  void theDockerDemoNeedsRealIncusAndSaysSo() {
+    assertThat(run("demo", "--docker")).isEqualTo(GetbotIsolation.UNAVAILABLE);
+
+    assertThat(out()).startsWith("backends: in-memory provider (no Incus socket at /nonexistent/incus.socket)");
+    assertThat(err()).contains("demo --docker runs Docker inside a real Incus container; the in-memory provider has "
+        + "none (start Incus with scripts/start-incus.sh, or set INCUS_SOCKET)");
+    assertThat(out()).doesNotContain("[container]");
+  }
+
+  @Test
+  void dockerBelongsToTheDemo() {
+    assertThat(run("--in-memory", "--docker", "list")).isEqualTo(GetbotIsolation.USAGE);
+    assertThat(err()).contains("--docker belongs to demo");
+    assertThat(run("demo", "extra")).isEqualTo(GetbotIsolation.USAGE);
+  }
+
+  @Test
   void deployPrintsTheUrl() {
     assertThat(run("--in-memory", "--base-domain", "agents.example", "deploy", "bob@beta.org", "--team", "ops",
         "--port", "3000")).isEqualTo(GetbotIsolation.OK);
@@ -96,7 +113,8 @@ class GetbotIsolationTest {
   @Test
   void helpGoesToStandardOutput() {
     assertThat(run("--help")).isEqualTo(GetbotIsolation.OK);
-    assertThat(out()).contains("deploy EMAIL --team TEAM --port PORT");
+    assertThat(out()).contains("deploy EMAIL --team TEAM --port PORT").contains("demo [--docker]")
+        .contains("scripts/build-docker-image.sh").contains("GETBOT_DOCKER_IMAGE");
   }
 
   @Test
@@ -106,5 +124,18 @@ class GetbotIsolationTest {
     assertThat(s.imageTarball()).isEqualTo(Path.of("/tmp/i.tgz"));
     assertThat(s.caddyAdmin()).isEqualTo("http://127.0.0.1:2019");
     assertThat(s.listenPort()).isEqualTo(18080);
+    assertThat(s.dockerImage()).isEqualTo(Path.of("/var/cache/getbot-isolation/getbot-docker.tar.gz"));
+  }
+
+  @Test
+  void theDockerImageComesFromTheEnvironmentOrTheCache() {
+    Settings cached = Settings.fromEnvironment(Map.of("GETBOT_CACHE", "/srv/cache"));
+    assertThat(cached.dockerImage()).isEqualTo(Path.of("/srv/cache/getbot-docker.tar.gz"));
+    assertThat(cached.imageTarball()).isEqualTo(Path.of("/srv/cache/getbot-busybox.tar.gz"));
+
+    Settings docker = Settings.fromEnvironment(Map.of("GETBOT_DOCKER_IMAGE", "/tmp/d.tgz")).forDocker();
+    assertThat(docker.imageTarball()).isEqualTo(Path.of("/tmp/d.tgz"));
+    assertThat(docker.imageAlias()).isEqualTo("getbot-docker");
+    assertThat(docker.withImageAlias("mine").forDocker().imageAlias()).isEqualTo("mine");
   }
 }

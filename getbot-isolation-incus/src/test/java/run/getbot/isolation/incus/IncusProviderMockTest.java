@@ -179,6 +179,52 @@ class IncusProviderMockTest {
     assertThat(daemon.requests("POST", "/1.0/networks")).hasSize(1);
   }
 
+  private static final String VANISHED = "Failed to delete bridge children interfaces: Failed to run: ip -d -j link "
+      + "show veth1234: exit status 1 (Device \"veth1234\" does not exist.)";
+
+  @Test
+  void aBridgeWhoseStartRacesWithAVanishingVethIsCreatedAgain() {
+    daemon.on("GET", "/1.0/networks/getbot-br0", error(404, "Network not found"), sync(FakeDaemon.NETWORK),
+        error(404, "Network not found"));
+    daemon.on("POST", "/1.0/networks", error(500, VANISHED), error(500, VANISHED), created());
+    daemon.on("DELETE", "/1.0/networks/getbot-br0", sync("{}"));
+
+    assertThat(incus.ensureBridge(BridgeSpec.DEFAULT)).isEqualTo(Change.CREATED);
+
+    assertThat(daemon.requests("POST", "/1.0/networks")).hasSize(3);
+    assertThat(daemon.requests("DELETE", "/1.0/networks/getbot-br0")).as("what the first attempt left").hasSize(1);
+  }
+
+  @Test
+  void theVanishingVethRaceIsRetriedFiveTimesAtMost() {
+    daemon.on("GET", "/1.0/networks/getbot-br0", error(404, "Network not found"));
+    daemon.on("POST", "/1.0/networks", error(500, VANISHED));
+
+    assertThatThrownBy(() -> incus.ensureBridge(BridgeSpec.DEFAULT)).isInstanceOf(OperationFailedException.class)
+        .hasMessageContaining("creating network getbot-br0: Failed to delete bridge children interfaces");
+    assertThat(daemon.requests("POST", "/1.0/networks")).hasSize(5);
+    assertThat(daemon.requests("DELETE", "/1.0/networks/getbot-br0")).isEmpty();
+  }
+
+  @Test
+  void aBridgeWhoseDeleteRacesWithAVanishingVethIsDeletedAgain() {
+    daemon.on("DELETE", "/1.0/networks/getbot-br0", error(500, VANISHED), sync("{}"));
+
+    assertThat(incus.deleteBridge("getbot-br0")).isTrue();
+
+    assertThat(daemon.requests("DELETE", "/1.0/networks/getbot-br0")).hasSize(2);
+  }
+
+  @Test
+  void anotherBridgeFailureIsNotRetried() {
+    daemon.on("GET", "/1.0/networks/getbot-br0", error(404, "Network not found"));
+    daemon.on("POST", "/1.0/networks", error(500, "Failed to delete bridge children interfaces: permission denied"));
+
+    assertThatThrownBy(() -> incus.ensureBridge(BridgeSpec.DEFAULT)).isInstanceOf(OperationFailedException.class)
+        .hasMessageContaining("permission denied");
+    assertThat(daemon.requests("POST", "/1.0/networks")).hasSize(1);
+  }
+
   @Test
   void deletingABridgeOrPoolInUseIsAConflict() {
     daemon.on("DELETE", "/1.0/networks/getbot-br0", error(400, "The network is currently in use"));

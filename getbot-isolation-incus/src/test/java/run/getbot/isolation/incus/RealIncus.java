@@ -15,6 +15,7 @@ import org.junit.jupiter.api.extension.ConditionEvaluationResult;
 import org.junit.jupiter.api.extension.ExecutionCondition;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import run.getbot.isolation.BridgeSpec;
+import run.getbot.isolation.ConflictException;
 import run.getbot.isolation.ImageRef;
 import run.getbot.isolation.Ipv4Address;
 import run.getbot.isolation.PoolSpec;
@@ -23,13 +24,16 @@ import run.getbot.isolation.incus.internal.IncusTransport;
 import run.getbot.isolation.incus.internal.Json;
 
 /**
- * The real Incus daemon the ITs use: where it is, whether it answers, the test image (imported once per JVM through
- * the SDK's own import), unique bridge and pool names, and the removal of leftovers of earlier runs.
+ * The real Incus daemon the ITs use: where it is, whether it answers, the busybox test image and the Docker-in-Incus
+ * image (each imported once per JVM through the SDK's own import), unique bridge and pool names, and the removal of
+ * leftovers of earlier runs.
  */
 public final class RealIncus {
 
   /** Alias the test image gets. */
   static final String IMAGE_ALIAS = "getbot-test-busybox";
+  /** Alias the Docker-in-Incus image gets. */
+  public static final String DOCKER_IMAGE_ALIAS = "getbot-test-docker";
   /** Prefix of every bridge and pool an IT creates. */
   static final String PREFIX = "gbt-";
   /** Leftovers younger than this may belong to a run in progress and are kept. */
@@ -41,6 +45,7 @@ public final class RealIncus {
 
   private static Optional<String> unavailable;
   private static ImageRef image;
+  private static ImageRef dockerImage;
   private static boolean cleaned;
 
   private RealIncus() {}
@@ -92,56 +97,111 @@ public final class RealIncus {
    */
   public static synchronized ImageRef image() {
     if (image == null) {
-      Path tarball = testImageFile();
-      try (IncusIsolationProvider p = provider()) {
-        ImageImport imported = p.importImage(tarball, IMAGE_ALIAS);
-        String expected = System.getenv("GETBOT_TEST_IMAGE_FINGERPRINT");
-        if (expected != null && !expected.isBlank() && !expected.trim().equals(imported.fingerprint())) {
-          throw new AssertionError("imported fingerprint " + imported.fingerprint() + " != GETBOT_TEST_IMAGE_"
-              + "FINGERPRINT " + expected);
-        }
-        image = imported.image();
-      }
+      image = importImage(testImageFile(), IMAGE_ALIAS, "GETBOT_TEST_IMAGE_FINGERPRINT");
     }
     return image;
   }
 
-  /** The unified test image tarball. */
+  /**
+   * The Docker-in-Incus image (Debian, systemd, Docker, Compose), imported through the SDK from
+   * {@link #dockerImageFile()} as {@value #DOCKER_IMAGE_ALIAS}. It stays on the daemon for the next run, like the
+   * busybox image; an alias left by an earlier build is moved to this one.
+   */
+  public static synchronized ImageRef dockerImage() {
+    if (dockerImage == null) {
+      dockerImage = importImage(dockerImageFile(), DOCKER_IMAGE_ALIAS, "GETBOT_DOCKER_IMAGE_FINGERPRINT");
+    }
+    return dockerImage;
+  }
+
+  /** Imports {@code tarball} as {@code alias} and checks its fingerprint against {@code $fingerprintVariable}. */
+  private static ImageRef importImage(Path tarball, String alias, String fingerprintVariable) {
+    try (IncusIsolationProvider p = provider()) {
+      ImageImport imported;
+      try {
+        imported = p.importImage(tarball, alias);
+      } catch (ConflictException stale) {
+        dropAlias(alias);
+        imported = p.importImage(tarball, alias);
+      }
+      String expected = System.getenv(fingerprintVariable);
+      if (expected != null && !expected.isBlank() && !expected.trim().equals(imported.fingerprint())) {
+        throw new AssertionError("imported fingerprint " + imported.fingerprint() + " != " + fingerprintVariable
+            + " " + expected);
+      }
+      return imported.image();
+    }
+  }
+
+  /** Deletes {@code alias}, and the image it named when no other alias names that image. */
+  private static void dropAlias(String alias) {
+    try (IncusTransport t = IncusTransport.unixSocket(socket(), "default")) {
+      String old = Json.text(t.get("reading alias " + alias, "/1.0/images/aliases/" + alias).metadata(), "target");
+      Cli.incus("image", "alias", "delete", alias).requireOk("incus image alias delete " + alias);
+      if (t.get("reading image " + old, "/1.0/images/" + old).metadata().path("aliases").isEmpty()) {
+        Cli.incus("image", "delete", old).requireOk("incus image delete " + old);
+      }
+      System.err.println("RealIncus: alias " + alias + " named an earlier build " + old + "; dropped it");
+    }
+  }
+
+  /** The unified busybox test image: {@code $GETBOT_TEST_IMAGE}, else built into a temp dir. */
   public static synchronized Path testImageFile() {
-    String env = System.getenv("GETBOT_TEST_IMAGE");
+    return imageFile("GETBOT_TEST_IMAGE", "build-test-image.sh", null, "getbot-busybox.tar.gz",
+        Duration.ofMinutes(5));
+  }
+
+  /**
+   * The unified Docker-in-Incus image: {@code $GETBOT_DOCKER_IMAGE}, else built (or found up to date) by
+   * {@code scripts/build-docker-image.sh} in the cache ({@code $GETBOT_CACHE}, default
+   * {@code /var/cache/getbot-isolation}); a cold build needs root and takes minutes.
+   */
+  public static synchronized Path dockerImageFile() {
+    String cache = System.getenv("GETBOT_CACHE");
+    Path out = Path.of(cache == null || cache.isBlank() ? "/var/cache/getbot-isolation" : cache);
+    return imageFile("GETBOT_DOCKER_IMAGE", "build-docker-image.sh", out, "getbot-docker.tar.gz",
+        Duration.ofMinutes(30));
+  }
+
+  /**
+   * {@code $variable}, else the file {@code scripts/SCRIPT OUTDIR} writes as {@code name} into {@code outDir} (a new
+   * temp dir when null). Without either the test is skipped, or fails with {@code GETBOT_REQUIRE_REAL=1}.
+   */
+  private static Path imageFile(String variable, String script, Path outDir, String name, Duration timeout) {
+    String env = System.getenv(variable);
     if (env != null && !env.isBlank()) {
       return Path.of(env);
     }
-    Path script = findScript();
+    Path builder = findScript(script);
     String problem;
-    if (script == null) {
-      problem = "GETBOT_TEST_IMAGE is unset and scripts/build-test-image.sh was not found";
+    if (builder == null) {
+      problem = variable + " is unset and scripts/" + script + " was not found";
     } else {
       try {
-        Path out = Files.createTempDirectory("getbot-image");
-        Process p = new ProcessBuilder(script.toString(), out.toString()).inheritIO().start();
-        if (p.waitFor(5, TimeUnit.MINUTES) && p.exitValue() == 0) {
-          return out.resolve("getbot-busybox.tar.gz");
+        Path out = outDir != null ? outDir : Files.createTempDirectory("getbot-image");
+        Process p = new ProcessBuilder(builder.toString(), out.toString()).inheritIO().start();
+        if (p.waitFor(timeout.toSeconds(), TimeUnit.SECONDS) && p.exitValue() == 0) {
+          return out.resolve(name);
         }
         p.destroyForcibly();
-        problem = script + " failed (exit " + (p.isAlive() ? "timeout" : p.exitValue()) + ")";
+        problem = builder + " failed (exit " + (p.isAlive() ? "timeout" : p.exitValue()) + ")";
       } catch (IOException e) {
-        problem = "cannot run " + script + ": " + e;
+        problem = "cannot run " + builder + ": " + e;
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
         problem = "interrupted";
       }
     }
     if (requireReal()) {
-      throw new AssertionError("GETBOT_REQUIRE_REAL=1 but there is no test image: " + problem);
+      throw new AssertionError("GETBOT_REQUIRE_REAL=1 but there is no " + name + ": " + problem);
     }
-    Assumptions.abort("no test image: " + problem);
+    Assumptions.abort("no " + name + ": " + problem);
     return null;
   }
 
-  private static Path findScript() {
+  private static Path findScript(String script) {
     for (Path dir = Path.of("").toAbsolutePath(); dir != null; dir = dir.getParent()) {
-      Path s = dir.resolve("scripts/build-test-image.sh");
+      Path s = dir.resolve("scripts").resolve(script);
       if (Files.isExecutable(s)) {
         return s;
       }

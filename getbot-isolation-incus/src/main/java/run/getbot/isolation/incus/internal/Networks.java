@@ -6,11 +6,22 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import run.getbot.isolation.BridgeSpec;
 import run.getbot.isolation.Ipv4Address;
+import run.getbot.isolation.OperationFailedException;
 
 /** {@code /1.0/networks}: managed bridges and their leases. Internal. */
 public final class Networks {
+
+  /** The start of Incus' message when a bridge's start races with an interface that disappears. */
+  static final String VANISHED_CHILD = "Failed to delete bridge children interfaces";
+  /** Attempts at creating or deleting a bridge when that race hits. */
+  static final int ATTEMPTS = 5;
+
+  private static final Logger LOG = LoggerFactory.getLogger(Networks.class);
 
   private final IncusTransport transport;
 
@@ -24,7 +35,11 @@ public final class Networks {
     return transport.getIfExists("reading network " + name, "/1.0/networks/" + name).map(IncusResponse::metadata);
   }
 
-  /** Creates the bridge ({@code ipv4.address}, {@code ipv4.nat}, {@code ipv6.address=none}); 409 throws conflict. */
+  /**
+   * Creates the bridge ({@code ipv4.address}, {@code ipv4.nat}, {@code ipv6.address=none}); 409 throws conflict.
+   * Retried when it races with an interface that vanishes ("Failed to delete bridge children interfaces … does not
+   * exist"), after removing whatever the failed attempt left.
+   */
   public void create(BridgeSpec spec) {
     ObjectNode body = Json.object();
     body.put("name", spec.name());
@@ -34,19 +49,57 @@ public final class Networks {
     config.put("ipv4.address", spec.gatewayCidr());
     config.put("ipv4.nat", Boolean.toString(spec.nat()));
     config.put("ipv6.address", "none");
-    transport.send("creating network " + spec.name(), "POST", "/1.0/networks", body);
+    String doing = "creating network " + spec.name();
+    racing(doing, () -> transport.send(doing, "POST", "/1.0/networks", body), () -> {
+      if (get(spec.name()).isPresent()) {
+        delete(spec.name());
+      }
+    });
   }
 
-  /** Deletes the network; false if it did not exist. "In use" throws conflict. */
+  /**
+   * Deletes the network; false if it did not exist. "In use" throws conflict. Retried when it races with an interface
+   * that vanishes, as {@link #create} is.
+   */
   public boolean delete(String name) {
-    IncusResponse r = transport.call("deleting network " + name, "DELETE", "/1.0/networks/" + name, null, Map.of());
-    if (r.isError()) {
-      if (r.code() == 404) {
-        return false;
+    String doing = "deleting network " + name;
+    return racing(doing, () -> {
+      IncusResponse r = transport.call(doing, "DELETE", "/1.0/networks/" + name, null, Map.of());
+      if (r.isError()) {
+        if (r.code() == 404) {
+          return false;
+        }
+        throw IncusErrors.toException(doing, r);
       }
-      throw IncusErrors.toException("deleting network " + name, r);
+      return true;
+    }, () -> { });
+  }
+
+  /**
+   * Runs {@code call}. Incus 6.0 fails a bridge's start or delete when an interface of another instance vanishes while
+   * it walks the host's interfaces ({@value #VANISHED_CHILD}: … does not exist); then {@code cleanUp} runs and the
+   * call is tried again, {@value #ATTEMPTS} attempts at most. Any other failure is thrown at once.
+   */
+  private <T> T racing(String doing, Supplier<T> call, Runnable cleanUp) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return call.get();
+      } catch (OperationFailedException e) {
+        if (attempt == ATTEMPTS || !e.backendMessage().contains(VANISHED_CHILD)
+            || !e.backendMessage().contains("does not exist")) {
+          throw e;
+        }
+        LOG.info("{} raced with a vanishing interface (attempt {}): {}; trying again", doing, attempt,
+            e.backendMessage());
+        cleanUp.run();
+        try {
+          Thread.sleep(100L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
     }
-    return true;
   }
 
   /**
