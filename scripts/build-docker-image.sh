@@ -352,7 +352,7 @@ rm -rf "$root"/var/lib/apt/lists/* "$root"/var/cache/apt/*.bin "$root"/var/cache
   "$root"/var/cache/ldconfig/aux-cache "$root"/var/lib/systemd/catalog/database \
   "$root"/etc/passwd- "$root"/etc/group- "$root"/etc/shadow- "$root"/etc/gshadow- \
   "$root"/etc/subuid- "$root"/etc/subgid- "$root"/root/.bash_history "$root"/tmp/* "$root"/var/tmp/* \
-  "$root"/debootstrap
+  "$root"/debootstrap "$root"/etc/.resolv.conf.systemd-resolved.bak  # the latter: a copy of the host's resolv.conf
 find "$root/var/log" -type f -delete
 find "$root/dev" -mindepth 1 -delete       # Incus provides /dev
 find "$root/run" -mindepth 1 -delete 2>/dev/null || true
@@ -368,6 +368,7 @@ compose_version="$(awk '$1=="docker-compose"{print $2}' "$work/$NAME.packages")"
 { [ -n "$docker_version" ] && [ -n "$compose_version" ]; } || die "docker.io or docker-compose missing from the image"
 # Everything this build created gets the fixed timestamp; files unpacked from .debs keep theirs.
 find "$root" -newer "$work/marker" -exec touch -h -d "@$EPOCH" {} +
+touch -h -d "@$EPOCH" "$root/var/cache/apt/archives/partial"   # emptied above; its mtime would vary
 t_config="$(since "$t")"
 say "configured and cleaned in $t_config"
 

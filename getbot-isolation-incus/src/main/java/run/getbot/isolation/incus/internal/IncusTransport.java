@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import javax.net.SocketFactory;
 import okhttp3.ConnectionPool;
+import okhttp3.ConnectionSpec;
 import okhttp3.Headers;
 import okhttp3.HttpUrl;
 import okhttp3.MediaType;
@@ -66,6 +67,9 @@ public final class IncusTransport implements AutoCloseable {
         .readTimeout(MAX_WAIT_CHUNK.plusSeconds(60))
         .writeTimeout(Duration.ofSeconds(120))
         .retryOnConnectionFailure(true)
+        // Plain HTTP on the socket. Without this, build() sets up TLS and parses the JDK's trust store: a large
+        // share of the time to the first call and ~1.5 MB of retained heap (docs/BENCHMARKS.md, P5).
+        .connectionSpecs(List.of(ConnectionSpec.CLEARTEXT))
         .build();
     return new IncusTransport(client, new HttpUrl.Builder().scheme("http").host(HOST).build(), socket, project);
   }
