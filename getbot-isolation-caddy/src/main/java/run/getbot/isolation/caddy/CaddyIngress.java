@@ -3,9 +3,11 @@ package run.getbot.isolation.caddy;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import run.getbot.isolation.ConflictException;
 import run.getbot.isolation.Ingress;
 import run.getbot.isolation.InvalidSpecException;
@@ -75,8 +77,10 @@ public final class CaddyIngress implements Ingress {
 
   /**
    * Creates getbot's server in Caddy's config, or converges an existing one to this ingress's settings (listen
-   * addresses, TLS, the final 404 route), keeping its routes. Writes nothing when it already matches. The other
-   * methods do the same as part of their single write, so calling this first is optional.
+   * addresses, TLS, the final 404 route), keeping its routes. Writes nothing when it already matches. The first
+   * change made through this instance does the same as part of its single write, so calling this first is optional.
+   * Later changes that only replace routes of existing hosts read and write just those routes (by their
+   * {@code @id}, under their own ETag); all others go through the whole {@code /config/apps} as the first.
    */
   public void ensureServer() {
     editor.edit("setting up Caddy server '" + serverName + "'", table -> null);
@@ -85,7 +89,7 @@ public final class CaddyIngress implements Ingress {
   @Override
   public void upsert(RouteSpec route) {
     Objects.requireNonNull(route, "route");
-    editor.edit("routing " + route.key() + " to " + route.upstream(), table -> {
+    editor.edit("routing " + route.key() + " to " + route.upstream(), Set.of(route.host()), table -> {
       table.upsert(route);
       return null;
     });
@@ -94,7 +98,7 @@ public final class CaddyIngress implements Ingress {
   @Override
   public boolean remove(RouteKey key) {
     Objects.requireNonNull(key, "key");
-    return editor.edit("removing route " + key, table -> table.remove(key));
+    return editor.edit("removing route " + key, Set.of(key.host()), table -> table.remove(key));
   }
 
   @Override
@@ -125,10 +129,25 @@ public final class CaddyIngress implements Ingress {
     for (RouteChange change : changes) {
       copy.add(Objects.requireNonNull(change, "changes contains null"));
     }
-    editor.edit("applying " + copy.size() + " route change(s)", table -> {
+    editor.edit("applying " + copy.size() + " route change(s)", hostsOf(copy), table -> {
       copy.forEach(table::apply);
       return null;
     });
+  }
+
+  /** The hosts {@code changes} touch; empty when a change's hosts are not known up front (removing an org). */
+  private static Set<String> hostsOf(List<RouteChange> changes) {
+    Set<String> hosts = new HashSet<>();
+    for (RouteChange change : changes) {
+      if (change instanceof RouteChange.Upsert upsert) {
+        hosts.add(upsert.route().host());
+      } else if (change instanceof RouteChange.Remove remove) {
+        hosts.add(remove.key().host());
+      } else {
+        return Set.of();
+      }
+    }
+    return hosts;
   }
 
   /**

@@ -235,6 +235,59 @@ class CaddyIngressIT {
   }
 
   @Test
+  void changesOfExistingHostsWriteOnlyTheirRouteAndConcurrentWritersOfBothKindsLoseNothing() throws Exception {
+    int perWriter = 8;
+    List<RouteChange> seed = new ArrayList<>();
+    for (String prefix : List.of("one", "two")) {
+      for (int i = 0; i < perWriter; i++) {
+        seed.add(RouteChange.upsert(RouteSpec.forOrg(OrgName.of(prefix), prefix + i + ".test", upA)));
+      }
+    }
+    ingress.apply(seed);
+    long before = ingress.adminWrites();
+    ingress.upsert(RouteSpec.forOrg(OrgName.of("one"), "one0.test", upB));
+    assertThat(ingress.adminWrites() - before).isEqualTo(1);
+    assertThat(get("one0.test", "/").body()).isEqualTo("B /");
+    ingress.upsert(RouteSpec.forOrg(OrgName.of("one"), "one0.test", upB));
+    assertThat(ingress.adminWrites() - before).as("an unchanged route is not written").isEqualTo(1);
+    assertThatThrownBy(() -> ingress.upsert(RouteSpec.forOrg(OrgName.of("two"), "one1.test", upB)))
+        .isInstanceOf(ConflictException.class);
+    assertThat(ingress.adminWrites() - before).isEqualTo(1);
+
+    CountDownLatch start = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try (CaddyIngress one = CADDY.ingress().tls(TlsMode.off()).listen("127.0.0.1:" + port).build();
+        CaddyIngress two = CADDY.ingress().tls(TlsMode.off()).listen("127.0.0.1:" + port).build()) {
+      List<Future<?>> futures = new ArrayList<>();
+      for (CaddyIngress writer : List.of(one, two)) {
+        String prefix = writer == one ? "one" : "two";
+        OrgName org = OrgName.of(prefix);
+        futures.add(pool.submit(() -> {
+          start.await();
+          for (int i = 0; i < perWriter; i++) {
+            writer.upsert(RouteSpec.forOrg(org, prefix + i + ".test", upB));      // an existing host: narrow
+            writer.upsert(RouteSpec.forOrg(org, prefix + "new" + i + ".test", upA)); // a new host: whole config
+          }
+          return null;
+        }));
+      }
+      start.countDown();
+      for (Future<?> f : futures) {
+        f.get();
+      }
+      List<RouteSpec> routes = ingress.routes();
+      assertThat(routes).hasSize(4 * perWriter);
+      for (RouteSpec route : routes) {
+        assertThat(route.upstream()).as(route.host()).isEqualTo(route.host().contains("new") ? upA : upB);
+      }
+      System.out.printf("narrow and whole writers: %d + %d writes, %d + %d retried after 412%n", one.adminWrites(),
+          two.adminWrites(), one.concurrentModifications(), two.concurrentModifications());
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
   void routesSurviveARestartWithTheSavedConfigAndWithResume() throws Exception {
     ingress.apply(List.of(RouteChange.upsert(RouteSpec.forOrg(ACME, "acme.test", upA)),
         RouteChange.upsert(RouteSpec.forTeam(ACME, "acme.test", "marketing", upB))));

@@ -268,6 +268,221 @@ class CaddyIngressMockTest {
     }
   }
 
+  // ------------------------------------------------------------------------------------ narrow path (GET/PATCH /id)
+
+  private static final Upstream UP2 = Upstream.parse("10.199.0.101:8080");
+
+  /** The top-level route of {@code host} in {@code apps}. */
+  private static JsonNode hostRoute(ObjectNode apps, String host) {
+    for (JsonNode route : apps.at("/http/servers/getbot/routes")) {
+      if (("getbot-host:getbot:" + host).equals(route.path("@id").asText())) {
+        return route;
+      }
+    }
+    throw new AssertionError(host);
+  }
+
+  private static String routeETag(JsonNode route) {
+    return ETags.fnvETag("/config/apps/http/servers/getbot/routes/0", Json.text(route) + "\n");
+  }
+
+  /** A GET /id answer as Caddy 2.6.2 sends it: the ETag (a trailer) names the object's /config path. */
+  private static MockResponse route(JsonNode route) {
+    String body = Json.text(route) + "\n";
+    return new MockResponse.Builder().addHeader("Content-Type", "application/json").addHeader("Trailer", "ETag")
+        .chunkedBody(body, 64).trailers(Headers.of("ETag", routeETag(route))).build();
+  }
+
+  /** Makes the ingress do its first (whole-config) edit on a config holding {@code routes}; writes nothing. */
+  private void settle(RouteSpec... routes) throws InterruptedException {
+    server.enqueue(config(apps(routes)));
+    ingress.ensureServer();
+    assertThat(take().getTarget()).isEqualTo("/config/apps");
+  }
+
+  private static String line(RecordedRequest request) {
+    return request.getMethod() + " " + request.getTarget();
+  }
+
+  @Test
+  void changingTheUpstreamOfAnExistingHostReadsAndWritesOnlyThatRoute() throws Exception {
+    settle(RouteSpec.forOrg(ACME, "acme.test", UP), RouteSpec.forOrg(BETA, "beta.test", UP));
+    JsonNode before = hostRoute(apps(RouteSpec.forOrg(ACME, "acme.test", UP)), "acme.test");
+    server.enqueue(route(before));
+    server.enqueue(ok());
+
+    ingress.upsert(RouteSpec.forOrg(ACME, "acme.test", UP2));
+
+    assertThat(line(take())).isEqualTo("GET /id/getbot-host:getbot:acme.test");
+    RecordedRequest patch = take();
+    assertThat(line(patch)).isEqualTo("PATCH /id/getbot-host:getbot:acme.test");
+    assertThat(patch.getHeaders().get("If-Match")).isEqualTo(routeETag(before));
+    assertThat(Json.parse(patch.getBody().toByteArray()))
+        .isEqualTo(hostRoute(apps(RouteSpec.forOrg(ACME, "acme.test", UP2)), "acme.test"));
+    assertThat(ingress.adminWrites()).isEqualTo(1);
+    assertThat(server.getRequestCount()).isEqualTo(3);
+  }
+
+  @Test
+  void teamRoutesOfExistingHostsAndBatchesOnOneHostTakeTheNarrowPathToo() throws Exception {
+    settle(RouteSpec.forOrg(ACME, "acme.test", UP));
+    server.enqueue(route(hostRoute(apps(RouteSpec.forOrg(ACME, "acme.test", UP)), "acme.test")));
+    server.enqueue(ok());
+
+    ingress.apply(List.of(RouteChange.upsert(RouteSpec.forTeam(ACME, "acme.test", "ops", UP2)),
+        RouteChange.upsert(RouteSpec.forOrg(ACME, "acme.test", UP2))));
+
+    assertThat(line(take())).isEqualTo("GET /id/getbot-host:getbot:acme.test");
+    RecordedRequest patch = take();
+    assertThat(line(patch)).isEqualTo("PATCH /id/getbot-host:getbot:acme.test");
+    assertThat(Json.parse(patch.getBody().toByteArray())).isEqualTo(hostRoute(apps(
+        RouteSpec.forTeam(ACME, "acme.test", "ops", UP2), RouteSpec.forOrg(ACME, "acme.test", UP2)), "acme.test"));
+  }
+
+  @Test
+  void anUnchangedRouteIsOnlyRead() throws Exception {
+    settle(RouteSpec.forOrg(ACME, "acme.test", UP));
+    server.enqueue(route(hostRoute(apps(RouteSpec.forOrg(ACME, "acme.test", UP)), "acme.test")));
+
+    ingress.upsert(RouteSpec.forOrg(ACME, "acme.test", UP));
+
+    assertThat(line(take())).isEqualTo("GET /id/getbot-host:getbot:acme.test");
+    assertThat(ingress.adminWrites()).isZero();
+    assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void onTheNarrowPathAHostOfAnotherOrgIsAConflictWithNothingSent() throws Exception {
+    settle(RouteSpec.forOrg(ACME, "acme.test", UP));
+    server.enqueue(route(hostRoute(apps(RouteSpec.forOrg(ACME, "acme.test", UP)), "acme.test")));
+
+    assertThatThrownBy(() -> ingress.upsert(RouteSpec.forTeam(BETA, "acme.test", "x", UP)))
+        .isInstanceOf(ConflictException.class).hasMessageContaining("acme").hasMessageContaining("beta");
+
+    assertThat(line(take())).isEqualTo("GET /id/getbot-host:getbot:acme.test");
+    assertThat(ingress.adminWrites()).isZero();
+    assertThat(server.getRequestCount()).isEqualTo(2);
+  }
+
+  @Test
+  void a412OnTheRouteFallsBackToTheWholeConfigAndLosesTheConcurrentChangeNot() throws Exception {
+    settle(RouteSpec.forOrg(ACME, "acme.test", UP));
+    server.enqueue(route(hostRoute(apps(RouteSpec.forOrg(ACME, "acme.test", UP)), "acme.test")));
+    server.enqueue(error(412, "If-Match header did not match current config hash"));
+    ObjectNode now = apps(RouteSpec.forOrg(ACME, "acme.test", UP), RouteSpec.forOrg(BETA, "beta.test", UP));
+    server.enqueue(config(now));
+    server.enqueue(ok());
+
+    ingress.upsert(RouteSpec.forOrg(ACME, "acme.test", UP2));
+
+    assertThat(line(take())).isEqualTo("GET /id/getbot-host:getbot:acme.test");
+    assertThat(line(take())).isEqualTo("PATCH /id/getbot-host:getbot:acme.test");
+    assertThat(line(take())).isEqualTo("GET /config/apps");
+    RecordedRequest patch = take();
+    assertThat(line(patch)).isEqualTo("PATCH /config/apps/http/servers/getbot/routes");
+    assertThat(patch.getHeaders().get("If-Match")).isEqualTo(ETags.fnvETag("/config/apps", Json.text(now) + "\n"));
+    assertThat(Json.parse(patch.getBody().toByteArray())).isEqualTo(apps(RouteSpec.forOrg(ACME, "acme.test", UP2),
+        RouteSpec.forOrg(BETA, "beta.test", UP)).at("/http/servers/getbot/routes"));
+    assertThat(ingress.adminWrites()).isEqualTo(2);
+    assertThat(ingress.concurrentModifications()).isEqualTo(1);
+  }
+
+  @Test
+  void aMissingIdFallsBackToTheWholeConfig() throws Exception {
+    settle(RouteSpec.forOrg(ACME, "acme.test", UP));
+    server.enqueue(error(404, "unknown object ID 'getbot-host:getbot:acme.test'"));
+    server.enqueue(config(apps()));
+    server.enqueue(ok());
+
+    ingress.upsert(RouteSpec.forOrg(ACME, "acme.test", UP2));
+
+    assertThat(line(take())).isEqualTo("GET /id/getbot-host:getbot:acme.test");
+    assertThat(line(take())).isEqualTo("GET /config/apps");
+    RecordedRequest patch = take();
+    assertThat(line(patch)).isEqualTo("PATCH /config/apps/http/servers/getbot/routes");
+    assertThat(patch.getBody().utf8()).contains("getbot-host:getbot:acme.test").contains(UP2.toString());
+    assertThat(ingress.adminWrites()).isEqualTo(1);
+  }
+
+  @Test
+  void aRouteWithoutETagOrThatGetbotCannotReadFallsBackToTheWholeConfig() throws Exception {
+    settle(RouteSpec.forOrg(ACME, "acme.test", UP));
+    JsonNode current = hostRoute(apps(RouteSpec.forOrg(ACME, "acme.test", UP)), "acme.test");
+    server.enqueue(new MockResponse.Builder().body(Json.text(current)).build());
+    server.enqueue(config(apps(RouteSpec.forOrg(ACME, "acme.test", UP))));
+    server.enqueue(ok());
+    ObjectNode handEdited = ((ObjectNode) current.deepCopy());
+    handEdited.set("handle", Json.array());
+    server.enqueue(route(handEdited));
+    server.enqueue(config(apps(RouteSpec.forOrg(ACME, "acme.test", UP2))));
+    server.enqueue(ok());
+
+    ingress.upsert(RouteSpec.forOrg(ACME, "acme.test", UP2));
+    ingress.upsert(RouteSpec.forOrg(ACME, "acme.test", UP));
+
+    for (int i = 0; i < 2; i++) {
+      assertThat(line(take())).isEqualTo("GET /id/getbot-host:getbot:acme.test");
+      assertThat(line(take())).isEqualTo("GET /config/apps");
+      assertThat(line(take())).isEqualTo("PATCH /config/apps/http/servers/getbot/routes");
+    }
+    assertThat(ingress.adminWrites()).isEqualTo(2);
+  }
+
+  @Test
+  void addsAndChangesOfSeveralRoutesGoTheWholeWay() throws Exception {
+    settle(RouteSpec.forOrg(ACME, "acme.test", UP), RouteSpec.forOrg(BETA, "beta.test", UP));
+    // a new host: no GET by id at all
+    server.enqueue(config(apps(RouteSpec.forOrg(ACME, "acme.test", UP), RouteSpec.forOrg(BETA, "beta.test", UP))));
+    server.enqueue(ok());
+    ingress.upsert(RouteSpec.forOrg(ACME, "new.test", UP));
+    assertThat(line(take())).isEqualTo("GET /config/apps");
+    assertThat(line(take())).isEqualTo("PATCH /config/apps/http/servers/getbot/routes");
+
+    // two existing hosts changing: both read by id, then one whole write
+    ObjectNode three = apps(RouteSpec.forOrg(ACME, "acme.test", UP), RouteSpec.forOrg(BETA, "beta.test", UP),
+        RouteSpec.forOrg(ACME, "new.test", UP));
+    server.enqueue(route(hostRoute(three, "acme.test")));
+    server.enqueue(route(hostRoute(three, "beta.test")));
+    server.enqueue(config(three));
+    server.enqueue(ok());
+    ingress.apply(List.of(RouteChange.upsert(RouteSpec.forOrg(ACME, "acme.test", UP2)),
+        RouteChange.upsert(RouteSpec.forOrg(BETA, "beta.test", UP2))));
+    assertThat(line(take())).isEqualTo("GET /id/getbot-host:getbot:acme.test");
+    assertThat(line(take())).isEqualTo("GET /id/getbot-host:getbot:beta.test");
+    assertThat(line(take())).isEqualTo("GET /config/apps");
+    assertThat(line(take())).isEqualTo("PATCH /config/apps/http/servers/getbot/routes");
+
+    // removing a host's only route changes the host set: whole way
+    ObjectNode changed = apps(RouteSpec.forOrg(ACME, "acme.test", UP2), RouteSpec.forOrg(BETA, "beta.test", UP2),
+        RouteSpec.forOrg(ACME, "new.test", UP));
+    server.enqueue(route(hostRoute(changed, "new.test")));
+    server.enqueue(config(changed));
+    server.enqueue(ok());
+    assertThat(ingress.remove(run.getbot.isolation.RouteKey.of("new.test"))).isTrue();
+    assertThat(line(take())).isEqualTo("GET /id/getbot-host:getbot:new.test");
+    assertThat(line(take())).isEqualTo("GET /config/apps");
+    RecordedRequest patch = take();
+    assertThat(line(patch)).isEqualTo("PATCH /config/apps/http/servers/getbot/routes");
+    assertThat(patch.getBody().utf8()).doesNotContain("new.test");
+
+    // removing an org: hosts not known up front, whole way
+    server.enqueue(config(apps(RouteSpec.forOrg(ACME, "acme.test", UP2), RouteSpec.forOrg(BETA, "beta.test", UP2))));
+    server.enqueue(ok());
+    assertThat(ingress.removeOrg(BETA)).isEqualTo(1);
+    assertThat(line(take())).isEqualTo("GET /config/apps");
+    assertThat(line(take())).isEqualTo("PATCH /config/apps/http/servers/getbot/routes");
+    assertThat(ingress.adminWrites()).isEqualTo(4);
+  }
+
+  @Test
+  void theFirstChangeOfAnIngressGoesTheWholeWayToConvergeTheServer() throws Exception {
+    server.enqueue(config(apps(RouteSpec.forOrg(ACME, "acme.test", UP))));
+    server.enqueue(ok());
+    ingress.upsert(RouteSpec.forOrg(ACME, "acme.test", UP2));
+    assertThat(line(take())).isEqualTo("GET /config/apps");
+    assertThat(line(take())).isEqualTo("PATCH /config/apps/http/servers/getbot/routes");
+  }
+
   @Test
   void adminDownIsProviderUnavailable() throws IOException {
     server.close();

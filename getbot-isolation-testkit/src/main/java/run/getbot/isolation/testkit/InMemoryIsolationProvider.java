@@ -3,6 +3,7 @@ package run.getbot.isolation.testkit;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.BitSet;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -77,6 +78,8 @@ public final class InMemoryIsolationProvider implements IsolationProvider {
   private final Map<String, BridgeSpec> bridges = new HashMap<>();
   private final Map<String, PoolSpec> pools = new HashMap<>();
   private final TreeMap<OrgName, Org> orgs = new TreeMap<>();
+  /** Per bridge name: the org addresses in use, as offsets from its subnet's address. Kept in step with orgs. */
+  private final Map<String, BitSet> usedAddresses = new HashMap<>();
   private final Map<String, Unmanaged> unmanaged = new HashMap<>();
 
   private InMemoryIsolationProvider(Builder builder) {
@@ -137,7 +140,8 @@ public final class InMemoryIsolationProvider implements IsolationProvider {
     final BridgeSpec bridge;
     final PoolSpec pool;
     final Ipv4Address address;
-    final MemoryFileSystem files = new MemoryFileSystem();
+    /** Created on first use (files, exec): most containers of a test never touch their filesystem. */
+    private MemoryFileSystem files;
     OrgState state = OrgState.RUNNING;
     ResourceLimits limits;
     SecurityFlags flags;
@@ -156,6 +160,14 @@ public final class InMemoryIsolationProvider implements IsolationProvider {
 
     boolean running() {
       return state == OrgState.RUNNING;
+    }
+
+    /** The container's filesystem, created on first use; call only under the provider's lock. */
+    MemoryFileSystem files() {
+      if (files == null) {
+        files = new MemoryFileSystem();
+      }
+      return files;
     }
 
     void start() {
@@ -376,6 +388,8 @@ public final class InMemoryIsolationProvider implements IsolationProvider {
             + " in " + spec.bridge().subnet() + " for org " + spec.org()));
     Org org = new Org(spec, address);
     orgs.put(org.name, org);
+    usedAddresses.computeIfAbsent(spec.bridge().name(), b -> new BitSet())
+        .set(address.bits() - spec.bridge().subnet().address().bits());
     events.add(ProgressEvent.of("create", "Created container " + org.name + " from image " + spec.image()
         + " with address " + address));
     events.add(ProgressEvent.of("start", "Started container " + org.name));
@@ -422,14 +436,20 @@ public final class InMemoryIsolationProvider implements IsolationProvider {
   }
 
   private Optional<Ipv4Address> freeAddress(BridgeSpec bridge) {
-    Set<Ipv4Address> used = new HashSet<>();
-    orgs.values().stream().filter(o -> o.bridge.name().equals(bridge.name())).forEach(o -> used.add(o.address));
-    for (Ipv4Address ip = bridge.firstOrgAddress(); bridge.subnet().isHost(ip); ip = ip.plus(1)) {
-      if (bridge.isOrgAddress(ip) && !used.contains(ip)) {
+    BitSet used = usedAddresses.getOrDefault(bridge.name(), new BitSet());
+    // The subnet is the same for every spec of this bridge (ensureBridge and provision check it); the first org
+    // address may differ between specs, so offsets count from the subnet's address.
+    Ipv4Address base = bridge.subnet().address();
+    int start = bridge.firstOrgAddress().bits() - base.bits();
+    for (int offset = used.nextClearBit(start); ; offset = used.nextClearBit(offset + 1)) {
+      Ipv4Address ip = base.plus(offset);
+      if (!bridge.subnet().isHost(ip)) {
+        return Optional.empty();
+      }
+      if (bridge.isOrgAddress(ip)) {
         return Optional.of(ip);
       }
     }
-    return Optional.empty();
   }
 
   @Override
@@ -471,22 +491,32 @@ public final class InMemoryIsolationProvider implements IsolationProvider {
   public synchronized boolean delete(OrgName org) {
     Objects.requireNonNull(org, "org");
     faults.check("delete");
-    return orgs.remove(org) != null;
+    Org removed = orgs.remove(org);
+    if (removed == null) {
+      return false;
+    }
+    BitSet used = usedAddresses.get(removed.bridge.name());
+    used.clear(removed.address.bits() - removed.bridge.subnet().address().bits());
+    if (used.isEmpty()) {
+      usedAddresses.remove(removed.bridge.name());
+    }
+    return true;
   }
 
   @Override
   public ExecResult exec(OrgName org, ExecCommand command) {
     Objects.requireNonNull(command, "command");
     Org o;
+    ContainerFiles files;
     synchronized (this) {
       o = managed(org, "exec");
       if (!o.running()) {
         throw new ConflictException("org " + org + " is " + o.state + ": start it before running commands");
       }
       o.commandsSinceStart++;
+      files = o.files();
     }
     OrgName name = o.name;
-    ContainerFiles files = o.files;
     return Objects.requireNonNull(execHandler.run(new Context(name, command, files)),
         "the ExecHandler returned null");
   }
@@ -498,13 +528,13 @@ public final class InMemoryIsolationProvider implements IsolationProvider {
     ContainerPath.check(path);
     Objects.requireNonNull(content, "content");
     Objects.requireNonNull(attributes, "attributes");
-    managed(org, "pushFile").files.write(path, content, attributes);
+    managed(org, "pushFile").files().write(path, content, attributes);
   }
 
   @Override
   public synchronized FileContent pullFile(OrgName org, String path) {
     ContainerPath.check(path);
-    MemoryFileSystem files = managed(org, "pullFile").files;
+    MemoryFileSystem files = managed(org, "pullFile").files();
     if (files.isDirectory(path)) {
       throw new ConflictException(path + " in org " + org + " is a directory, not a file");
     }

@@ -164,7 +164,10 @@ public final class AdminClient implements AutoCloseable {
     return address;
   }
 
-  /** Config writes sent so far (PATCH/PUT/POST/DELETE on {@code /config/}), including ones Caddy refused. */
+  /**
+   * Config writes sent so far (PATCH/PUT/POST/DELETE on {@code /config/}, PATCH on {@code /id/}), including ones Caddy
+   * refused.
+   */
   public long writes() {
     return writes.get();
   }
@@ -176,7 +179,20 @@ public final class AdminClient implements AutoCloseable {
 
   /** GET {@code path} (e.g. {@code /config/apps}). */
   public Snapshot get(String path, String what) {
-    Request request = request(url(path)).get().build();
+    return get(url(path), path, what);
+  }
+
+  /**
+   * GET {@code /id/<id>}: the config object carrying that {@code @id}, with its own ETag (Caddy names the object's
+   * {@code /config/...} path in it, so it guards only that object). No ETag is guessed when a trailer is lost, since
+   * the object's path is unknown here: the snapshot's ETag is then empty.
+   */
+  public Snapshot getId(String id, String what) {
+    return get(idUrl(id), null, what);
+  }
+
+  private Snapshot get(HttpUrl url, String etagPath, String what) {
+    Request request = request(url).get().build();
     try (Response response = execute(request, true)) {
       byte[] body = response.body().bytes();
       if (!response.isSuccessful()) {
@@ -186,9 +202,10 @@ public final class AdminClient implements AutoCloseable {
       if (etag == null) {
         etag = response.trailers().get("ETag");
       }
-      if (etag == null && "etag".equalsIgnoreCase(Objects.requireNonNullElse(response.header("Trailer"), "").trim())) {
-        etag = ETags.fnvETag(path, body);
-        LOG.debug("Caddy announced an ETag trailer for {} but none arrived; using the FNV-1a hash {}", path, etag);
+      if (etag == null && etagPath != null
+          && "etag".equalsIgnoreCase(Objects.requireNonNullElse(response.header("Trailer"), "").trim())) {
+        etag = ETags.fnvETag(etagPath, body);
+        LOG.debug("Caddy announced an ETag trailer for {} but none arrived; using the FNV-1a hash {}", etagPath, etag);
       }
       try {
         return new Snapshot(Json.parse(body), Optional.ofNullable(etag));
@@ -209,8 +226,23 @@ public final class AdminClient implements AutoCloseable {
   public void write(ConfigWrite write, Optional<String> ifMatch, String what) {
     HttpUrl.Builder url = base.newBuilder().addPathSegment("config");
     write.path().forEach(url::addPathSegment);
-    RequestBody body = write.body() == null ? null : RequestBody.create(Json.bytes(write.body()), JSON);
-    Request.Builder request = request(url.build()).method(write.method(), body);
+    send(url.build(), write.method(), write.body(), write.configPath(), ifMatch, what);
+  }
+
+  /**
+   * {@code PATCH /id/<id>}: replaces the config object carrying that {@code @id} with {@code body}, with
+   * {@code If-Match: ifMatch} when present.
+   *
+   * @throws PreconditionFailed on 412
+   */
+  public void patchId(String id, JsonNode body, Optional<String> ifMatch, String what) {
+    send(idUrl(id), "PATCH", Objects.requireNonNull(body, "body"), "/id/" + id, ifMatch, what);
+  }
+
+  private void send(HttpUrl url, String method, JsonNode json, String target, Optional<String> ifMatch,
+      String what) {
+    RequestBody body = json == null ? null : RequestBody.create(Json.bytes(json), JSON);
+    Request.Builder request = request(url).method(method, body);
     ifMatch.ifPresent(tag -> request.header("If-Match", tag));
     long started = System.nanoTime();
     writes.incrementAndGet();
@@ -218,18 +250,22 @@ public final class AdminClient implements AutoCloseable {
     // gets 412 and the caller re-reads, so nothing is applied twice.
     try (Response response = execute(request.build(), ifMatch.isPresent())) {
       byte[] answer = response.body().bytes();
-      LOG.debug("{} {} ({} bytes) -> {} in {} ms", write.method(), write.configPath(),
+      LOG.debug("{} {} ({} bytes) -> {} in {} ms", method, target,
           body == null ? 0 : body.contentLength(), response.code(), (System.nanoTime() - started) / 1_000_000);
       if (response.code() == 412) {
         preconditionFailures.incrementAndGet();
         throw new PreconditionFailed(message(answer));
       }
       if (!response.isSuccessful()) {
-        throw error(what + " (" + write.method() + " " + write.configPath() + ")", response.code(), message(answer));
+        throw error(what + " (" + method + " " + target + ")", response.code(), message(answer));
       }
     } catch (IOException e) {
       throw unavailable(what, e);
     }
+  }
+
+  private HttpUrl idUrl(String id) {
+    return base.newBuilder().addPathSegment("id").addPathSegment(Objects.requireNonNull(id, "id")).build();
   }
 
   /** POSTs {@code body} to {@code path} and returns the answer as it is (no error mapping beyond I/O). */

@@ -149,7 +149,12 @@ public final class ConfigLayout {
     return routes;
   }
 
-  private ObjectNode hostRoute(RouteTable.HostEntry entry, boolean streamCloseDelay) {
+  /**
+   * The top-level route of one host, exactly as {@link #routes} renders it ({@code getbot-host:SERVER:HOST}).
+   *
+   * @param streamCloseDelay whether to set {@code stream_close_delay} (see {@link #usesStreamCloseDelay})
+   */
+  public ObjectNode hostRoute(RouteTable.HostEntry entry, boolean streamCloseDelay) {
     String host = entry.host();
     ArrayNode inner = Json.array();
     entry.teams().forEach((team, upstream) -> {

@@ -72,6 +72,45 @@ class AdminClientTest {
   }
 
   @Test
+  void getIdReadsOneObjectAndTheETagCaddyNamesItsConfigPathIn() throws Exception {
+    server.enqueue(new MockResponse.Builder().addHeader("Content-Type", "application/json")
+        .addHeader("Trailer", "ETag").chunkedBody("{\"@id\":\"getbot-host:getbot:a.test\"}\n", 8)
+        .trailers(Headers.of("ETag", "\"/config/apps/http/servers/getbot/routes/3 0badcafe\"")).build());
+
+    AdminClient.Snapshot snapshot = client.getId("getbot-host:getbot:a.test", "reading");
+
+    assertThat(snapshot.etag()).contains("\"/config/apps/http/servers/getbot/routes/3 0badcafe\"");
+    assertThat(snapshot.value().get("@id").asText()).isEqualTo("getbot-host:getbot:a.test");
+    RecordedRequest request = server.takeRequest();
+    assertThat(request.getMethod() + " " + request.getTarget()).isEqualTo("GET /id/getbot-host:getbot:a.test");
+  }
+
+  @Test
+  void getIdGuessesNoETagWhenTheAnnouncedTrailerIsLost() {
+    server.enqueue(new MockResponse.Builder().addHeader("Trailer", "ETag").body("{}\n").build());
+    assertThat(client.getId("getbot-host:getbot:a.test", "reading").etag()).isEmpty();
+  }
+
+  @Test
+  void patchIdSendsTheObjectUnderIfMatchAndCountsAsAWrite() throws Exception {
+    server.enqueue(json(200, ""));
+    server.enqueue(json(412, "{\"error\":\"If-Match header did not match current config hash\"}"));
+
+    client.patchId("getbot-host:getbot:a.test", Json.object().put("terminal", true),
+        Optional.of("\"/config/apps/http/servers/getbot/routes/3 0badcafe\""), "routing");
+    assertThatThrownBy(() -> client.patchId("getbot-host:getbot:a.test", Json.object(), Optional.of("\"x 1\""),
+        "routing")).isInstanceOf(AdminClient.PreconditionFailed.class);
+
+    RecordedRequest request = server.takeRequest();
+    assertThat(request.getMethod() + " " + request.getTarget()).isEqualTo("PATCH /id/getbot-host:getbot:a.test");
+    assertThat(request.getHeaders().get("If-Match"))
+        .isEqualTo("\"/config/apps/http/servers/getbot/routes/3 0badcafe\"");
+    assertThat(request.getBody().utf8()).isEqualTo("{\"terminal\":true}");
+    assertThat(client.writes()).isEqualTo(2);
+    assertThat(client.preconditionFailures()).isEqualTo(1);
+  }
+
+  @Test
   void etagFromAHeaderAsCaddy28SendsIt() {
     server.enqueue(new MockResponse.Builder().addHeader("ETag", "\"/config/apps 99\"").body("null\n").build());
     AdminClient.Snapshot snapshot = client.get("/config/apps", "reading");
