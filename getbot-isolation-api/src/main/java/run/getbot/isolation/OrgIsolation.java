@@ -14,6 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.UnaryOperator;
 
 /**
  * The deploy pipeline over any {@link IsolationProvider} and {@link Ingress}: from an email address to a live URL
@@ -36,10 +37,7 @@ public final class OrgIsolation {
   private final Ingress ingress;
   private final String baseDomain;
   private final ImageRef image;
-  private final ResourceLimits limits;
-  private final SecurityFlags flags;
-  private final BridgeSpec bridge;
-  private final PoolSpec pool;
+  private final UnaryOperator<OrgSpec.Builder> orgDefaults;
   private final Duration addressTimeout;
   private final String scheme;
   private final Duration dockerTimeout;
@@ -51,10 +49,7 @@ public final class OrgIsolation {
     this.ingress = b.ingress;
     this.baseDomain = b.baseDomain;
     this.image = b.image;
-    this.limits = b.limits;
-    this.flags = b.flags;
-    this.bridge = b.bridge;
-    this.pool = b.pool;
+    this.orgDefaults = b.orgDefaults;
     this.addressTimeout = b.addressTimeout;
     this.scheme = b.scheme;
     this.dockerTimeout = b.dockerTimeout;
@@ -105,14 +100,15 @@ public final class OrgIsolation {
       Map<String, Integer> teams = teamsOf(labels);
       teams.put(request.team(), request.port());
       labels.put(TEAMS_LABEL, formatTeams(teams));
+      OrgSpec spec = specOf(org, labels);
 
-      progress.onProgress(ProgressEvent.of("bridge", "ensuring bridge " + bridge.name()));
-      step("bridge", () -> provider.ensureBridge(bridge));
-      progress.onProgress(ProgressEvent.of("pool", "ensuring pool " + pool.name()));
-      step("pool", () -> provider.ensurePool(pool));
+      progress.onProgress(ProgressEvent.of("bridge", "ensuring bridge " + spec.bridge().name()));
+      step("bridge", () -> provider.ensureBridge(spec.bridge()));
+      progress.onProgress(ProgressEvent.of("pool", "ensuring pool " + spec.pool().name()));
+      step("pool", () -> provider.ensurePool(spec.pool()));
       progress.onProgress(ProgressEvent.of("container", existing.isPresent()
           ? "reusing container " + org : "creating container " + org));
-      OrgContainer container = step("container", () -> provider.provision(specOf(org, labels), progress));
+      OrgContainer container = step("container", () -> provider.provision(spec, progress));
       progress.onProgress(ProgressEvent.of("address", "waiting for " + org + " to bring up " + container.address()));
       OrgContainer up = step("address", () -> awaitIpv4(org));
       request.workload().ifPresent(project -> step("workload", () -> {
@@ -184,8 +180,9 @@ public final class OrgIsolation {
       }
       OrgName org = container.name();
       synchronized (lockOf(org)) {
-        if (!container.limits().equals(limits) || !container.flags().equals(flags)) {
-          provider.provision(specOf(org, container.labels()));
+        OrgSpec spec = specOf(org, container.labels());
+        if (!container.limits().equals(spec.limits()) || !container.flags().equals(spec.flags())) {
+          provider.provision(spec);
           converged.add(org);
         }
       }
@@ -225,7 +222,7 @@ public final class OrgIsolation {
   }
 
   private OrgSpec specOf(OrgName org, Map<String, String> labels) {
-    return OrgSpec.builder(org, image).limits(limits).flags(flags).bridge(bridge).pool(pool).labels(labels).build();
+    return orgDefaults.apply(OrgSpec.builder(org, image)).labels(labels).build();
   }
 
   private OrgContainer awaitIpv4(OrgName org) {
@@ -308,10 +305,7 @@ public final class OrgIsolation {
     private final Ingress ingress;
     private final ImageRef image;
     private String baseDomain = "getbot.run";
-    private ResourceLimits limits = ResourceLimits.DEFAULT;
-    private SecurityFlags flags = SecurityFlags.DOCKER;
-    private BridgeSpec bridge = BridgeSpec.DEFAULT;
-    private PoolSpec pool = PoolSpec.DEFAULT;
+    private UnaryOperator<OrgSpec.Builder> orgDefaults = UnaryOperator.identity();
     private Duration addressTimeout = Duration.ofSeconds(60);
     private String scheme = "https";
     private Duration dockerTimeout = Duration.ofSeconds(120);
@@ -328,27 +322,14 @@ public final class OrgIsolation {
       return this;
     }
 
-    /** Limits of every org container. Default {@link ResourceLimits#DEFAULT}. */
-    public Builder limits(ResourceLimits limits) {
-      this.limits = Objects.requireNonNull(limits, "limits");
-      return this;
-    }
-
-    /** Security flags of every org container. Default {@link SecurityFlags#DOCKER}. */
-    public Builder flags(SecurityFlags flags) {
-      this.flags = Objects.requireNonNull(flags, "flags");
-      return this;
-    }
-
-    /** The bridge. Default {@link BridgeSpec#DEFAULT}. */
-    public Builder bridge(BridgeSpec bridge) {
-      this.bridge = Objects.requireNonNull(bridge, "bridge");
-      return this;
-    }
-
-    /** The pool. Default {@link PoolSpec#DEFAULT}. */
-    public Builder pool(PoolSpec pool) {
-      this.pool = Objects.requireNonNull(pool, "pool");
+    /**
+     * How every org's container is specified, beyond the image: applied to {@link OrgSpec#builder} before the
+     * pipeline sets the labels, e.g. {@code spec -> spec.bridge(myBridge).limits(ResourceLimits.of(4, mem))}. Default:
+     * the product's defaults (2 CPUs, 3 GB, {@link SecurityFlags#DOCKER}, {@link BridgeSpec#DEFAULT},
+     * {@link PoolSpec#DEFAULT}). {@link #reconcile()} resets drifted limits and flags to it.
+     */
+    public Builder orgDefaults(UnaryOperator<OrgSpec.Builder> defaults) {
+      this.orgDefaults = Objects.requireNonNull(defaults, "defaults");
       return this;
     }
 

@@ -71,7 +71,7 @@ class DeployPipelineIT {
   void pipeline() throws IOException {
     listenPort = CaddyProcess.freePort();
     caddy = newIngress();
-    isolation = OrgIsolation.builder(incus, caddy, RealIncus.image()).bridge(bridge).pool(pool)
+    isolation = OrgIsolation.builder(incus, caddy, RealIncus.image()).orgDefaults(spec -> spec.bridge(bridge).pool(pool))
         .baseDomain(BASE_DOMAIN).scheme("http").build();
     String domain = RealIncus.uniqueName(); // gbt-…: a leftover is found and removed by the next run
     email = "alice@" + domain + ".com";

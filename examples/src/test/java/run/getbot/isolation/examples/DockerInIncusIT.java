@@ -101,7 +101,7 @@ class DockerInIncusIT {
     listenPort = CaddyProcess.freePort();
     caddy = CADDY.ingress().tls(TlsMode.off()).listen("127.0.0.1:" + listenPort).httpRedirects(false)
         .stripPathPrefix(true).build();
-    isolation = OrgIsolation.builder(incus, caddy, image).bridge(bridge).pool(pool).baseDomain(BASE_DOMAIN)
+    isolation = OrgIsolation.builder(incus, caddy, image).orgDefaults(spec -> spec.bridge(bridge).pool(pool)).baseDomain(BASE_DOMAIN)
         .scheme("http").build();
     org = OrgName.of(RealIncus.uniqueName()); // gbt-…: a leftover is found and removed by a later run
   }
