@@ -445,6 +445,16 @@ class IncusProviderMockTest {
   }
 
   @Test
+  void execTriesAgainWhenLxcCouldNotAttachThenGivesUp() {
+    daemon.on("GET", INST, sync(instance("acme", "Running", true, "")));
+    daemon.on("POST", INST + "/exec", async("op6"));
+    daemon.opFails("op6", "Failed to retrieve PID of executing child process");
+    assertThatThrownBy(() -> incus.exec(ACME, ExecCommand.of("true")))
+        .isInstanceOf(OperationFailedException.class).hasMessageContaining("Failed to retrieve PID");
+    assertThat(daemon.requests("POST", INST + "/exec")).hasSize(3);
+  }
+
+  @Test
   void execOnAStoppedContainerIsAConflict() {
     daemon.on("GET", INST, sync(instance("acme", "Stopped", true, "")));
     assertThatThrownBy(() -> incus.exec(ACME, ExecCommand.of("true"))).isInstanceOf(ConflictException.class);

@@ -41,7 +41,8 @@ public final class RealIncus {
 
   /** Names made by {@link #uniqueName()}: prefix, creation minute in base 36, 3 random characters, any suffix. */
   private static final java.util.regex.Pattern STAMPED =
-      java.util.regex.Pattern.compile("gbt-([0-9a-z]{6})[0-9a-z]{3}(-[a-z0-9-]*)?");
+      // The minute stamp is 5 base-36 digits until 2038 (6 after): accept both.
+      java.util.regex.Pattern.compile("gbt-([0-9a-z]{5,6})[0-9a-z]{3}(-[a-z0-9-]*)?");
 
   private static Optional<String> unavailable;
   private static ImageRef image;

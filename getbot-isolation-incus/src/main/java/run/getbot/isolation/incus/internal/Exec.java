@@ -24,6 +24,9 @@ public final class Exec {
   /** Exit code for a program that does not exist (the daemon fails the operation with "Command not found"). */
   public static final int NOT_FOUND = 127;
 
+  static final String ATTACH_FAILED = "Failed to retrieve PID of executing child process";
+  static final int ATTACH_ATTEMPTS = 3;
+
   private final IncusTransport transport;
   private final Operations operations;
 
@@ -33,8 +36,30 @@ public final class Exec {
     this.operations = operations;
   }
 
-  /** Runs {@code command} in the running instance and waits up to {@code timeout}. */
+  /**
+   * Runs {@code command} in the running instance and waits up to {@code timeout}. When liblxc could not attach to the
+   * container ("Failed to retrieve PID of executing child process", seen on busy hosts and right after a start) the
+   * command never ran, so it is tried again, up to {@value #ATTACH_ATTEMPTS} times.
+   */
   public ExecResult run(String instance, ExecCommand command, Duration timeout) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        return runOnce(instance, command, timeout);
+      } catch (OperationFailedException e) {
+        if (attempt >= ATTACH_ATTEMPTS || !e.backendMessage().contains(ATTACH_FAILED)) {
+          throw e;
+        }
+        try {
+          Thread.sleep(200L * attempt);
+        } catch (InterruptedException interrupted) {
+          Thread.currentThread().interrupt();
+          throw e;
+        }
+      }
+    }
+  }
+
+  private ExecResult runOnce(String instance, ExecCommand command, Duration timeout) {
     ObjectNode body = Json.object();
     command.argv().forEach(body.putArray("command")::add);
     ObjectNode env = body.putObject("environment");
