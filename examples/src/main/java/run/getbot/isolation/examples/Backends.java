@@ -56,14 +56,21 @@ final class Backends implements AutoCloseable {
       IncusIsolationProvider incusProvider = IncusIsolationProvider.builder().socket(settings.incusSocket()).build();
       try {
         incusProvider.list();
-        if (Files.isRegularFile(settings.imageTarball())) {
-          image = incusProvider.importImage(settings.imageTarball(), settings.imageAlias()).image();
-        }
         provider = incusProvider;
         incus = "Incus at " + settings.incusSocket();
       } catch (IsolationException e) {
         incusProvider.close();
         incus = "in-memory provider (Incus at " + settings.incusSocket() + " did not answer: " + e.getMessage() + ")";
+      }
+      if (provider != null && Files.isRegularFile(settings.imageTarball())) {
+        try {
+          // Incus answers, so a failed import is an error of its own (say, the alias names another build), not a
+          // reason to fall back to the in-memory provider.
+          image = incusProvider.importImage(settings.imageTarball(), settings.imageAlias()).image();
+        } catch (IsolationException e) {
+          incusProvider.close();
+          throw e;
+        }
       }
     }
     if (provider == null) {
