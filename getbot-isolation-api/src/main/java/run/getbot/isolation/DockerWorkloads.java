@@ -58,7 +58,7 @@ public final class DockerWorkloads {
         }
         last = r.stderr().strip();
       } catch (OperationFailedException e) {
-        last = e.getMessage(); // exec itself may fail while a new container boots (Incus: "Failed to retrieve PID…")
+        last = e.getMessage(); // a container that is still booting may fail the exec itself: keep polling
       }
     } while (pause(deadline));
     throw new OperationFailedException("Docker did not become ready in org " + org + " within "

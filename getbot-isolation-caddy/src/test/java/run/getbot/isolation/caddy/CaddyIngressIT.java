@@ -207,6 +207,21 @@ class CaddyIngressIT {
   void concurrentWritersFromTwoClientsBothLand() throws Exception {
     ingress.ensureServer();
     int perWriter = 12;
+    twoWriters("concurrent writers", (writer, prefix) -> {
+      for (int i = 0; i < perWriter; i++) {
+        writer.upsert(RouteSpec.forOrg(OrgName.of(prefix), prefix + i + ".test", upA));
+      }
+    });
+    assertThat(ingress.routes()).hasSize(2 * perWriter);
+  }
+
+  /** What one of two concurrent clients does; {@code prefix} is {@code one} or {@code two}. */
+  private interface Writer {
+    void write(CaddyIngress writer, String prefix) throws Exception;
+  }
+
+  /** Runs {@code writes} on two fresh clients of the test's Caddy at once and waits for both. */
+  private void twoWriters(String what, Writer writes) throws Exception {
     CountDownLatch start = new CountDownLatch(1);
     ExecutorService pool = Executors.newFixedThreadPool(2);
     try (CaddyIngress one = CADDY.ingress().tls(TlsMode.off()).listen("127.0.0.1:" + port).build();
@@ -216,9 +231,7 @@ class CaddyIngressIT {
         String prefix = writer == one ? "one" : "two";
         futures.add(pool.submit(() -> {
           start.await();
-          for (int i = 0; i < perWriter; i++) {
-            writer.upsert(RouteSpec.forOrg(OrgName.of(prefix), prefix + i + ".test", upA));
-          }
+          writes.write(writer, prefix);
           return null;
         }));
       }
@@ -226,8 +239,7 @@ class CaddyIngressIT {
       for (Future<?> f : futures) {
         f.get();
       }
-      assertThat(ingress.routes()).hasSize(2 * perWriter);
-      System.out.printf("concurrent writers: %d + %d writes, %d + %d retried after 412%n", one.adminWrites(),
+      System.out.printf("%s: %d + %d writes, %d + %d retried after 412%n", what, one.adminWrites(),
           two.adminWrites(), one.concurrentModifications(), two.concurrentModifications());
     } finally {
       pool.shutdownNow();
@@ -254,36 +266,17 @@ class CaddyIngressIT {
         .isInstanceOf(ConflictException.class);
     assertThat(ingress.adminWrites() - before).isEqualTo(1);
 
-    CountDownLatch start = new CountDownLatch(1);
-    ExecutorService pool = Executors.newFixedThreadPool(2);
-    try (CaddyIngress one = CADDY.ingress().tls(TlsMode.off()).listen("127.0.0.1:" + port).build();
-        CaddyIngress two = CADDY.ingress().tls(TlsMode.off()).listen("127.0.0.1:" + port).build()) {
-      List<Future<?>> futures = new ArrayList<>();
-      for (CaddyIngress writer : List.of(one, two)) {
-        String prefix = writer == one ? "one" : "two";
-        OrgName org = OrgName.of(prefix);
-        futures.add(pool.submit(() -> {
-          start.await();
-          for (int i = 0; i < perWriter; i++) {
-            writer.upsert(RouteSpec.forOrg(org, prefix + i + ".test", upB));      // an existing host: narrow
-            writer.upsert(RouteSpec.forOrg(org, prefix + "new" + i + ".test", upA)); // a new host: whole config
-          }
-          return null;
-        }));
+    twoWriters("narrow and whole writers", (writer, prefix) -> {
+      OrgName org = OrgName.of(prefix);
+      for (int i = 0; i < perWriter; i++) {
+        writer.upsert(RouteSpec.forOrg(org, prefix + i + ".test", upB));      // an existing host: narrow
+        writer.upsert(RouteSpec.forOrg(org, prefix + "new" + i + ".test", upA)); // a new host: whole config
       }
-      start.countDown();
-      for (Future<?> f : futures) {
-        f.get();
-      }
-      List<RouteSpec> routes = ingress.routes();
-      assertThat(routes).hasSize(4 * perWriter);
-      for (RouteSpec route : routes) {
-        assertThat(route.upstream()).as(route.host()).isEqualTo(route.host().contains("new") ? upA : upB);
-      }
-      System.out.printf("narrow and whole writers: %d + %d writes, %d + %d retried after 412%n", one.adminWrites(),
-          two.adminWrites(), one.concurrentModifications(), two.concurrentModifications());
-    } finally {
-      pool.shutdownNow();
+    });
+    List<RouteSpec> routes = ingress.routes();
+    assertThat(routes).hasSize(4 * perWriter);
+    for (RouteSpec route : routes) {
+      assertThat(route.upstream()).as(route.host()).isEqualTo(route.host().contains("new") ? upA : upB);
     }
   }
 
